@@ -1,0 +1,3 @@
+from cadata.cli import main
+
+raise SystemExit(main())

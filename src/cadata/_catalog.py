@@ -1,0 +1,59 @@
+"""The catalog: datapackage.json read with the standard library only (no pandas)."""
+
+from __future__ import annotations
+
+import difflib
+import json
+from pathlib import Path
+from typing import Any
+
+from cadata import _paths
+from cadata.errors import IntegrityError, UnknownDatasetError
+
+Resource = dict[str, Any]
+
+_cache: dict[tuple[Path, int, int], dict[str, Any]] = {}
+
+
+def package() -> dict[str, Any]:
+    """The parsed datapackage.json in use (re-read when the file changes)."""
+    path = _paths.datasets_dir() / "datapackage.json"
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        raise IntegrityError(
+            f"{path}: datapackage.json is missing; reinstall cadata, or run "
+            "`cadata build` in a source checkout"
+        ) from None
+    key = (path, stat.st_size, stat.st_mtime_ns)
+    if key not in _cache:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise IntegrityError(f"{path}: not valid JSON ({exc}); reinstall cadata") from None
+        if not isinstance(data, dict) or not isinstance(data.get("resources"), list):
+            raise IntegrityError(f"{path}: has no list of resources; reinstall cadata")
+        _cache.clear()
+        _cache[key] = data
+    return _cache[key]
+
+
+def list_datasets() -> list[str]:
+    """Names of every table in the catalog, sorted."""
+    return sorted(str(r.get("name")) for r in package()["resources"])
+
+
+def resource(name: object) -> Resource:
+    """The datapackage.json entry of one table; UnknownDatasetError lists close names."""
+    names = list_datasets()
+    if isinstance(name, str):
+        for res in package()["resources"]:
+            if res.get("name") == name:
+                return dict(res)
+    shown = repr(name) if not isinstance(name, str) or len(name) <= 80 else repr(name[:80] + "...")
+    close = difflib.get_close_matches(name, names, n=3, cutoff=0.5) if isinstance(name, str) else []
+    hint = f"did you mean {', '.join(close)}? " if close else ""
+    raise UnknownDatasetError(
+        f"unknown dataset {shown}: {hint}available: {', '.join(names)} "
+        "(cadata.list_datasets() or `cadata list`)"
+    )

@@ -1,0 +1,138 @@
+"""The ``cadata`` command: list, show, info, validate, build.
+
+Exit codes: 0 ok, 1 a failed check (or a bad input), 2 a usage error.
+Output goes to stdout, errors to stderr. ``cadata list`` and ``cadata info``
+never import pandas.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from cadata.errors import CadataError, UnknownDatasetError
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        print(f"cadata: error: {message}", file=sys.stderr)
+        raise SystemExit(EXIT_USAGE)
+
+
+def _parser() -> _Parser:
+    parser = _Parser(prog="cadata", description="Curated statistical tables on security in Central Asia.")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    sub.add_parser("list", help="list the tables with their size and title")
+    show = sub.add_parser("show", help="print a table")
+    show.add_argument("name")
+    show.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    info = sub.add_parser("info", help="print a table's data card and citation")
+    info.add_argument("name")
+    sub.add_parser("validate", help="validate every table (pandera) and the data package (frictionless)")
+    build = sub.add_parser("build", help="build datasets/ from curated/ (source checkout only)")
+    build.add_argument("--check", action="store_true", help="only report stale or hand-edited outputs")
+    build.add_argument("--root", type=Path, default=None, help="the source checkout (default: this package's)")
+    return parser
+
+
+def _list() -> int:
+    from cadata._catalog import package
+
+    resources = package()["resources"]
+    width = max((len(r["name"]) for r in resources), default=0)
+    for r in sorted(resources, key=lambda r: r["name"]):
+        rows = r.get("cadata_card", {}).get("rows", "?")
+        print(f"{r['name'].ljust(width)}  {str(rows).rjust(4)} rows  {r.get('title', '')}")
+    return EXIT_OK
+
+
+def _show(name: str, fmt: str) -> int:
+    from cadata.loading import load
+
+    df = load(name)
+    if fmt == "csv":
+        sys.stdout.write(df.to_csv(index=False))
+    elif fmt == "json":
+        sys.stdout.write(df.to_json(orient="records", force_ascii=False, indent=2) + "\n")
+    else:
+        import pandas as pd
+
+        with pd.option_context("display.max_rows", None, "display.max_columns", None, "display.width", 200):
+            print(df.to_string(index=False))
+    return EXIT_OK
+
+
+def _validate() -> int:
+    from cadata.validation import validate_package
+
+    failed = False
+    for report in validate_package():
+        status = "ok" if report.ok else "FAILED"
+        size = f" ({report.rows} rows)" if report.rows else ""
+        print(f"{status:6}  {report.name}{size}")
+        for error in report.errors:
+            print(f"        {error}")
+        for f in report.failures:
+            at = ", ".join(p for p in (f"row {f.row}" if f.row is not None else "", f"column {f.column}" if f.column else "") if p)
+            print(f"        {f.rule}: {at or 'table'}: value {f.value!r}")
+        failed = failed or not report.ok
+    return EXIT_FAILED if failed else EXIT_OK
+
+
+def _build(check: bool, root: Path | None) -> int:
+    from cadata import _paths
+    from cadata.build import render, stale, write
+    from cadata.errors import BuildError
+
+    root = root or _paths.checkout_root()
+    if root is None:
+        raise BuildError("no source checkout found: run `cadata build` from a clone of cadata, or pass --root")
+    source = _paths.source_text_path()
+    if source is None:
+        print("note: source text not found ($CADATA_SOURCE or ../shared/source/); quotes not checked", file=sys.stderr)
+    outputs = render(root, source)
+    if check:
+        problems = stale(root, outputs)
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        if not problems:
+            print(f"up to date: {len(outputs)} files match a rebuild")
+        return EXIT_FAILED if problems else EXIT_OK
+    changed = write(root, outputs)
+    print(f"built {len(outputs)} files; changed: {', '.join(changed) if changed else 'none'}")
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code."""
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "list":
+            return _list()
+        if args.command == "show":
+            return _show(args.name, args.format)
+        if args.command == "info":
+            from cadata.info import info
+
+            print(info(args.name))
+            return EXIT_OK
+        if args.command == "validate":
+            return _validate()
+        return _build(args.check, args.root)
+    except UnknownDatasetError as exc:
+        print(f"cadata: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except CadataError as exc:
+        print(f"cadata: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    except BrokenPipeError:
+        return EXIT_OK
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

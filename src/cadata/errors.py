@@ -1,0 +1,30 @@
+"""Exceptions raised by cadata; every message says what, where and what to do."""
+
+from __future__ import annotations
+
+
+class CadataError(Exception):
+    """Base class of every error cadata raises on purpose."""
+
+
+class UnknownDatasetError(CadataError, KeyError):
+    """A dataset name that is not in the catalog."""
+
+    def __str__(self) -> str:  # KeyError would quote the message
+        return str(self.args[0]) if self.args else ""
+
+
+class IntegrityError(CadataError):
+    """A shipped data file differs from what datapackage.json records."""
+
+
+class CuratedDataError(CadataError):
+    """A curated input breaks a rule; carries every problem found."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+
+class BuildError(CadataError):
+    """The build cannot run (missing inputs, not a source checkout)."""

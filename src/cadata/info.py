@@ -1,0 +1,120 @@
+"""``cadata.info``: the data card of one table, read from datapackage.json."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from cadata import _catalog
+
+VOLUME_TITLE = "New Challenges and Approaches to Regional and Global Security in Central Asia"
+PUBLISHER = "OSCE Programme Office in Nur-Sultan"
+
+
+@dataclass(frozen=True)
+class Field:
+    """One column: name, type, unit and meaning."""
+
+    name: str
+    type: str
+    description: str
+    unit: str | None = None
+    derived: bool = False
+    required: bool = False
+
+
+@dataclass(frozen=True)
+class DatasetInfo:
+    """What a table is, where it comes from, and how to cite it."""
+
+    name: str
+    title: str
+    description: str
+    row: str
+    unit: str
+    population: str
+    period: str
+    paper_id: str
+    paper_title: str
+    paper_authors: str
+    paper_pages: str
+    pages: str
+    license: str
+    rows: int
+    caveats: list[str] = field(default_factory=list)
+    fields: list[Field] = field(default_factory=list)
+    primary_key: list[str] = field(default_factory=list)
+    version: str = ""
+
+    @property
+    def citation(self) -> str:
+        """How to cite the table: the source paper first, then cadata."""
+        return (
+            f"{self.paper_authors}. \u201c{self.paper_title}.\u201d In {VOLUME_TITLE}, "
+            f"pp. {self.paper_pages}. {PUBLISHER}, n.d. Table \u201c{self.name}\u201d "
+            f"(printed page {self.pages}) as curated in cadata {self.version}."
+        )
+
+    def __str__(self) -> str:
+        lines = [
+            f"{self.name}: {self.title}",
+            "",
+            self.description,
+            "",
+            f"One row:    {self.row}",
+            f"Unit:       {self.unit}",
+            f"Population: {self.population}",
+            f"Period:     {self.period}",
+            f"Source:     {self.paper_authors}, \u201c{self.paper_title}\u201d, printed page {self.pages}",
+            f"Rows:       {self.rows}; key: {', '.join(self.primary_key)}",
+            f"License:    {self.license}",
+        ]
+        if self.caveats:
+            lines += ["", "Caveats:"] + [f"  - {c}" for c in self.caveats]
+        lines += ["", "Columns:"]
+        width = max(len(f.name) for f in self.fields) if self.fields else 0
+        for f in self.fields:
+            flags = " (derived)" if f.derived else ""
+            unit = f" [{f.unit}]" if f.unit else ""
+            lines.append(f"  {f.name.ljust(width)}  {f.type}{unit}{flags}: {f.description}")
+        lines += ["", "Cite as:", f"  {self.citation}"]
+        return "\n".join(lines)
+
+
+def info(name: str) -> DatasetInfo:
+    """The data card of a table: meaning of a row, unit, source, caveats, columns, citation."""
+    resource = _catalog.resource(name)
+    card: dict[str, Any] = resource.get("cadata_card", {})
+    schema = resource.get("schema", {})
+    fields = [
+        Field(
+            name=f["name"],
+            type=f["type"],
+            description=f.get("description", ""),
+            unit=f.get("unit"),
+            derived=bool(f.get("derived", False)),
+            required=bool(f.get("constraints", {}).get("required", False)),
+        )
+        for f in schema.get("fields", [])
+    ]
+    licenses = resource.get("licenses") or _catalog.package().get("licenses") or []
+    return DatasetInfo(
+        name=str(resource["name"]),
+        title=str(resource.get("title", "")),
+        description=str(resource.get("description", "")),
+        row=str(card.get("row", "")),
+        unit=str(card.get("unit", "")),
+        population=str(card.get("population", "")),
+        period=str(card.get("period", "")),
+        paper_id=str(card.get("paper_id", "")),
+        paper_title=str(card.get("paper_title", "")),
+        paper_authors=str(card.get("paper_authors", "")),
+        paper_pages=str(card.get("paper_pages", "")),
+        pages=str(card.get("pages", "")),
+        license=", ".join(str(lic.get("title") or lic.get("name")) for lic in licenses),
+        rows=int(card.get("rows", 0)),
+        caveats=[str(c) for c in card.get("caveats", [])],
+        fields=fields,
+        primary_key=list(schema.get("primaryKey", [])),
+        version=str(_catalog.package().get("version", "")),
+    )

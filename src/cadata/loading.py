@@ -1,0 +1,62 @@
+"""``cadata.load``: a verified table as a pandas DataFrame with the schema's dtypes."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from cadata import _catalog, _integrity, _paths
+from cadata.errors import IntegrityError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+_lock = threading.Lock()
+_frames: dict[tuple[Path, int, int, str], pd.DataFrame] = {}
+
+
+def load(name: str) -> pd.DataFrame:
+    """Load one table as a DataFrame.
+
+    Columns have the Table Schema's dtypes (``Int64``, ``Float64``, ``boolean``,
+    ``string``; categoricals for enums). The file's size and sha256 are checked
+    against datapackage.json first; a changed file raises IntegrityError. A second
+    call for an unchanged file returns a fresh copy without reading it again.
+    """
+    resource = _catalog.resource(name)
+    folder = _paths.datasets_dir()
+    path = _integrity.resource_path(resource, folder)
+    _integrity.verify(resource, path)
+    stat = path.stat()
+    key = (path, stat.st_size, stat.st_mtime_ns, str(resource["hash"]))
+    with _lock:
+        frame = _frames.get(key)
+    if frame is None:
+        frame = read_table(resource, path)
+        with _lock:
+            _frames[key] = frame
+    return frame.copy()
+
+
+def read_table(resource: dict[str, Any], path: Path, *, categoricals: bool = True) -> pd.DataFrame:
+    """Read a (verified) Parquet file; IntegrityError unless its columns match the schema."""
+    import pyarrow.parquet as pq
+
+    from cadata._frame import arrow_schema, to_pandas
+
+    schema = resource.get("schema")
+    if not isinstance(schema, dict) or not isinstance(schema.get("fields"), list):
+        raise IntegrityError(f"{path}: datapackage.json has no schema for it; reinstall cadata")
+    try:
+        table = pq.read_table(path)
+    except Exception as exc:  # pyarrow raises several types for a damaged file
+        raise IntegrityError(f"{path}: not a readable Parquet file ({exc}); reinstall cadata") from None
+    expected = arrow_schema(schema)
+    if not table.schema.equals(expected, check_metadata=False):
+        found = ", ".join(f"{f.name}: {f.type}" for f in table.schema)
+        wanted = ", ".join(f"{f.name}: {f.type}" for f in expected)
+        raise IntegrityError(
+            f"{path}: columns are [{found}], the schema says [{wanted}]; reinstall cadata"
+        )
+    return to_pandas(table, schema, categoricals=categoricals)

@@ -1,0 +1,123 @@
+"""Table-level rules beyond one column's constraints, shared by build and validate.
+
+A rule takes the table and the other tables it needs, and returns a boolean Series
+aligned with the table's rows: True where the row keeps the rule.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from cadata import derive
+from cadata._countries import ISO3
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+Tables = Mapping[str, "pd.DataFrame"]
+SHARE_SUM_TOLERANCE = 0.05  # percentage points: printed shares are rounded to 0.01
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A named check over whole rows."""
+
+    name: str
+    description: str
+    check: Callable[[pd.DataFrame, Tables], pd.Series]
+    needs: tuple[str, ...] = ()
+
+
+def _rowwise(df: pd.DataFrame, ok: Callable[[dict[str, object]], bool]) -> pd.Series:
+    import pandas as pd
+
+    return pd.Series([bool(ok(row)) for row in df.to_dict("records")], index=df.index, dtype=bool)
+
+
+def _na(value: object) -> bool:
+    import pandas as pd
+
+    return bool(pd.isna(value))  # type: ignore[arg-type]
+
+
+def _opt(value: object) -> object:
+    return None if _na(value) else value
+
+
+def _low_le_high(df: pd.DataFrame, _: Tables) -> pd.Series:
+    return _rowwise(df, lambda r: _na(r["low"]) or _na(r["high"]) or r["low"] <= r["high"])  # type: ignore[operator]
+
+
+def _iso3_matches_country(df: pd.DataFrame, _: Tables) -> pd.Series:
+    return _rowwise(df, lambda r: ISO3.get(str(r["country"])) == r["iso3"])
+
+
+def _estimate_matches_print(df: pd.DataFrame, _: Tables) -> pd.Series:
+    def ok(r: dict[str, object]) -> bool:
+        parsed = derive.parse_estimate_cell(str(r["as_printed"]))
+        return parsed == (_opt(r["low"]), _opt(r["high"]), _opt(r["qualifier"]))
+
+    return _rowwise(df, ok)
+
+
+def _count_matches_print(df: pd.DataFrame, _: Tables) -> pd.Series:
+    return _rowwise(df, lambda r: derive.parse_count_cell(str(r["as_printed"])) == r["reports"])
+
+
+def _share_matches_print(df: pd.DataFrame, _: Tables) -> pd.Series:
+    return _rowwise(df, lambda r: derive.parse_percent_cell(str(r["as_printed"])) == r["share_pct"])
+
+
+def _shares_sum_to_100(df: pd.DataFrame, _: Tables) -> pd.Series:
+    sums = df.groupby("year", observed=True)["share_pct"].transform("sum")
+    return ((sums - 100).abs() <= SHARE_SUM_TOLERANCE).astype(bool)
+
+
+def _every_year_has_every_category(df: pd.DataFrame, _: Tables) -> pd.Series:
+    n_categories = df["category"].nunique()
+    counts = df.groupby("year", observed=True)["category"].transform("count")
+    return (counts == n_categories).astype(bool)
+
+
+def _absent_category_printed_zero(df: pd.DataFrame, _: Tables) -> pd.Series:
+    return _rowwise(df, lambda r: bool(r["category_existed"]) or r["share_pct"] == 0)
+
+
+def _reports_derived_by_rule(df: pd.DataFrame, tables: Tables) -> pd.Series:
+    totals = dict(zip(tables["kz_hotline_reports"]["year"], tables["kz_hotline_reports"]["reports"], strict=True))
+
+    def ok(r: dict[str, object]) -> bool:
+        if not r["category_existed"]:
+            return _na(r["reports_derived"])
+        total = totals.get(r["year"])
+        if total is None or _na(r["reports_derived"]):
+            return False
+        return bool(r["reports_derived"] == derive.reports_from_share(float(r["share_pct"]), int(total)))  # type: ignore[arg-type]
+
+    return _rowwise(df, ok)
+
+
+RULES: dict[str, list[Rule]] = {
+    "kz_hotline_reports": [
+        Rule("count_matches_print", "reports equals the number printed in as_printed", _count_matches_print),
+    ],
+    "kz_hotline_report_shares": [
+        Rule("share_matches_print", "share_pct equals the number printed in as_printed (decimal comma)", _share_matches_print),
+        Rule("shares_sum_to_100", f"a year's shares sum to 100 within {SHARE_SUM_TOLERANCE} points", _shares_sum_to_100),
+        Rule("every_year_has_every_category", "each year has one row per category", _every_year_has_every_category),
+        Rule("absent_category_printed_zero", "a category that did not exist yet is printed 0,00", _absent_category_printed_zero),
+        Rule(
+            "reports_derived_by_rule",
+            "reports_derived = round_half_up(share_pct / 100 x the year's kz_hotline_reports.reports), empty where the category did not exist",
+            _reports_derived_by_rule,
+            needs=("kz_hotline_reports",),
+        ),
+    ],
+    "ca_fighter_estimates": [
+        Rule("low_le_high", "low <= high", _low_le_high),
+        Rule("estimate_matches_print", "low, high and qualifier follow from as_printed", _estimate_matches_print),
+        Rule("iso3_matches_country", "iso3 is the ISO 3166-1 alpha-3 code of country", _iso3_matches_country),
+    ],
+}

@@ -1,0 +1,188 @@
+"""Rendering every build output in memory, writing them atomically, finding stale ones."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from cadata import __version__
+from cadata.build import codegen, provenance
+from cadata.build.assemble import ASSEMBLIES
+from cadata.build.inputs import read_page_starts, read_papers, read_schema, read_table, read_yaml, where
+from cadata.errors import BuildError, CuratedDataError
+from cadata.rules import RULES
+from cadata.source_text import page_of, read_lines
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+GENERATED = ("src/cadata/models.py", "src/cadata/tables.py")
+
+
+def _table_order(names: list[str]) -> list[str]:
+    """Names sorted so that a table comes after the tables its rules need."""
+    ordered: list[str] = []
+    pending = sorted(names)
+    while pending:
+        ready = [n for n in pending if all(d in ordered for r in RULES.get(n, []) for d in r.needs)]
+        if not ready:
+            raise BuildError(f"rules need tables that never build: {pending}")
+        ordered += ready
+        pending = [n for n in pending if n not in ready]
+    return ordered
+
+
+def _parquet_bytes(df: pd.DataFrame, schema: dict[str, Any]) -> bytes:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from cadata._frame import arrow_schema
+
+    target = arrow_schema(schema)
+    arrays = [pa.Array.from_pandas(df[f.name], type=f.type) for f in target]
+    table = pa.Table.from_arrays(arrays, schema=target)
+    sink = pa.BufferOutputStream()
+    pq.write_table(table, sink, compression="zstd")
+    return bytes(sink.getvalue().to_pybytes())
+
+
+def _card(meta: dict[str, Any], paper_title: str, authors: str, paper_pages: str, rows: int) -> dict[str, Any]:
+    keys = ("row", "unit", "population", "period", "paper_id", "pages", "caveats")
+    card = {k: meta[k] for k in keys if k in meta}
+    card.update(paper_title=paper_title, paper_authors=authors, paper_pages=paper_pages, rows=rows)
+    return card
+
+
+def render(root: Path, source: Path | None) -> dict[str, bytes]:
+    """Every output file (path relative to root -> bytes); CuratedDataError on a bad input."""
+    import hashlib
+
+    curated = root / "curated"
+    if not curated.is_dir():
+        raise BuildError(f"{curated}: not found; `cadata build` runs in a source checkout of cadata")
+    papers = read_papers(curated / "papers.csv")
+    page_starts = read_page_starts(curated / "source_pages.csv")
+    lines = read_lines(source) if source is not None else None
+    package_meta = read_yaml(curated / "datapackage.yaml")
+    schemas = {p.stem: read_schema(p) for p in sorted((root / "schemas").glob("*.json"))}
+    problems: list[str] = []
+    tables: dict[str, pd.DataFrame] = {}
+    resources: list[dict[str, Any]] = []
+    outputs: dict[str, bytes] = {}
+    cards: dict[str, dict[str, Any]] = {}
+    for name in _table_order(list(schemas)):
+        schema = schemas[name]
+        path = curated / f"{name}.csv"
+        meta = read_yaml(curated / f"{name}.yaml")
+        assembly = ASSEMBLIES.get(name)
+        try:
+            df = read_table(path, schema, set(assembly.adds) if assembly else set())
+            if assembly is not None:
+                df = assembly.add(df, tables, curated)
+        except CuratedDataError as exc:
+            problems += exc.problems
+            continue
+        df = df[[f["name"] for f in schema["fields"]]]
+        table_problems = _check(name, path, schema, df, tables)
+        table_problems += provenance.check(path, df, papers, page_starts, lines)
+        if table_problems:
+            problems += table_problems
+            continue
+        tables[name] = df
+        data = _parquet_bytes(df, schema)
+        outputs[f"datasets/{name}.parquet"] = data
+        paper = papers[str(meta["paper_id"])]
+        paper_pages = f"{page_of(paper.first_line, page_starts)}\u2013{page_of(paper.last_line, page_starts)}"
+        cards[name] = meta
+        resources.append(
+            {
+                "name": name,
+                "path": f"{name}.parquet",
+                "format": "parquet",
+                "mediatype": "application/vnd.apache.parquet",
+                "title": meta["title"],
+                "description": meta["description"],
+                "hash": "sha256:" + hashlib.sha256(data).hexdigest(),
+                "cadata_bytes": len(data),
+                "sources": [{"title": f"{paper.authors}, \u201c{paper.title}\u201d, in {package_meta['source']['title']}"}],
+                "cadata_card": _card(meta, paper.title, paper.authors, paper_pages, len(df)),
+                "schema": schema,
+            }
+        )
+    if problems:
+        raise CuratedDataError(problems)
+    descriptor = {
+        "name": package_meta["name"],
+        "title": package_meta["title"],
+        "description": package_meta["description"],
+        "version": __version__,
+        "licenses": package_meta["licenses"],
+        "sources": [package_meta["source"]],
+        "resources": resources,
+    }
+    outputs["datasets/datapackage.json"] = (json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n").encode()
+    outputs.update(codegen.render(schemas, cards))
+    return outputs
+
+
+def _check(name: str, path: Path, schema: dict[str, Any], df: pd.DataFrame, tables: dict[str, pd.DataFrame]) -> list[str]:
+    from cadata.validation import check_frame
+
+    problems = []
+    for failure in check_frame(name, schema, df, tables):
+        rule = failure.rule
+        descriptions = {r.name: r.description for r in RULES.get(name, [])}
+        if rule in descriptions:
+            rule = f"{rule} ({descriptions[rule]})"
+        problems.append(
+            f"{where(path, failure.row, failure.column)}: breaks {rule}; value {failure.value!r}"
+        )
+    return problems
+
+
+def stale(root: Path, outputs: dict[str, bytes]) -> list[str]:
+    """Files that differ from a fresh build, are missing, or should not be there."""
+    found = []
+    for rel, data in sorted(outputs.items()):
+        path = root / rel
+        if not path.is_file():
+            found.append(f"{rel}: missing; run `cadata build`")
+        elif path.read_bytes() != data:
+            found.append(f"{rel}: stale or edited by hand (differs from a rebuild of the curated inputs); run `cadata build`")
+    for path in sorted((root / "datasets").glob("*.parquet")):
+        rel = f"datasets/{path.name}"
+        if rel not in outputs:
+            found.append(f"{rel}: not produced by the build (no schema for it); delete it")
+    return found
+
+
+def write(root: Path, outputs: dict[str, bytes]) -> list[str]:
+    """Write the outputs: stage every file beside its target, then swap them all in."""
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for rel, data in sorted(outputs.items()):
+            target = root / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            handle, name = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+            with os.fdopen(handle, "wb") as stream:
+                stream.write(data)
+            staged.append((Path(name), target))
+    except BaseException:
+        for temp, _ in staged:
+            temp.unlink(missing_ok=True)
+        raise
+    changed = []
+    for temp, target in staged:
+        if target.is_file() and target.read_bytes() == temp.read_bytes():
+            temp.unlink()
+            continue
+        os.replace(temp, target)
+        changed.append(str(target.relative_to(root)))
+    for path in sorted((root / "datasets").glob("*.parquet")):
+        if f"datasets/{path.name}" not in outputs:
+            path.unlink()
+            changed.append(f"datasets/{path.name} (removed)")
+    return changed

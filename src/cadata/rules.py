@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from cadata import derive
 from cadata._countries import ISO3
@@ -30,24 +30,28 @@ class Rule:
     needs: tuple[str, ...] = ()
 
 
-def _rowwise(df: pd.DataFrame, ok: Callable[[dict[str, object]], bool]) -> pd.Series:
+Row = dict[str, Any]
+
+
+def _rowwise(df: pd.DataFrame, ok: Callable[[Row], bool]) -> pd.Series:
     import pandas as pd
 
-    return pd.Series([bool(ok(row)) for row in df.to_dict("records")], index=df.index, dtype=bool)
+    records: list[Row] = [{str(k): v for k, v in r.items()} for r in df.to_dict("records")]
+    return pd.Series([bool(ok(r)) for r in records], index=df.index, dtype=bool)
 
 
-def _na(value: object) -> bool:
+def _na(value: Any) -> bool:
     import pandas as pd
 
-    return bool(pd.isna(value))  # type: ignore[arg-type]
+    return bool(pd.isna(value))
 
 
-def _opt(value: object) -> object:
+def _opt(value: Any) -> Any:
     return None if _na(value) else value
 
 
 def _low_le_high(df: pd.DataFrame, _: Tables) -> pd.Series:
-    return _rowwise(df, lambda r: _na(r["low"]) or _na(r["high"]) or r["low"] <= r["high"])  # type: ignore[operator]
+    return _rowwise(df, lambda r: _na(r["low"]) or _na(r["high"]) or r["low"] <= r["high"])
 
 
 def _iso3_matches_country(df: pd.DataFrame, _: Tables) -> pd.Series:
@@ -55,7 +59,7 @@ def _iso3_matches_country(df: pd.DataFrame, _: Tables) -> pd.Series:
 
 
 def _estimate_matches_print(df: pd.DataFrame, _: Tables) -> pd.Series:
-    def ok(r: dict[str, object]) -> bool:
+    def ok(r: Row) -> bool:
         parsed = derive.parse_estimate_cell(str(r["as_printed"]))
         return parsed == (_opt(r["low"]), _opt(r["high"]), _opt(r["qualifier"]))
 
@@ -88,13 +92,13 @@ def _absent_category_printed_zero(df: pd.DataFrame, _: Tables) -> pd.Series:
 def _reports_derived_by_rule(df: pd.DataFrame, tables: Tables) -> pd.Series:
     totals = dict(zip(tables["kz_hotline_reports"]["year"], tables["kz_hotline_reports"]["reports"], strict=True))
 
-    def ok(r: dict[str, object]) -> bool:
+    def ok(r: Row) -> bool:
         if not r["category_existed"]:
             return _na(r["reports_derived"])
         total = totals.get(r["year"])
         if total is None or _na(r["reports_derived"]):
             return False
-        return bool(r["reports_derived"] == derive.reports_from_share(float(r["share_pct"]), int(total)))  # type: ignore[arg-type]
+        return bool(r["reports_derived"] == derive.reports_from_share(float(r["share_pct"]), int(total)))
 
     return _rowwise(df, ok)
 

@@ -1,0 +1,66 @@
+"""Compare the curated tables with the independent second transcription.
+
+Each table in ``checks/second_transcription/`` was transcribed blind, by someone
+who did not see ``curated/``. This script lines the two up by key and reports every
+cell where they differ, and every key that only one of them has. Run it from the
+checkout: ``python checks/compare_transcriptions.py`` (exit 1 on any difference).
+"""
+
+from __future__ import annotations
+
+import csv
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SECOND = ROOT / "checks" / "second_transcription"
+
+#: table -> (key columns, compared columns); the second transcription has these columns.
+COMPARED: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "kz_hotline_reports": (("year",), ("as_printed", "reports", "line")),
+    "kz_hotline_report_shares": (("year", "category"), ("as_printed", "share_pct", "line")),
+    "ca_fighter_estimates": (("country", "indicator"), ("as_printed", "low", "high", "qualifier", "line")),
+    "source_pages": (("page",), ("first_line", "basis")),
+}
+
+
+def _rows(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _same(a: str, b: str) -> bool:
+    """Equal as text, or as numbers (``32.56`` and ``32.560``)."""
+    if a == b:
+        return True
+    try:
+        return float(a) == float(b)
+    except ValueError:
+        return False
+
+
+def compare(table: str, curated_dir: Path = ROOT / "curated", second_dir: Path = SECOND) -> list[str]:
+    """Every difference between the curated table and its second transcription."""
+    keys, columns = COMPARED[table]
+    first = {tuple(r[k] for k in keys): r for r in _rows(curated_dir / f"{table}.csv")}
+    second = {tuple(r[k] for k in keys): r for r in _rows(second_dir / f"{table}.csv")}
+    problems = [f"{table} {key}: only in curated/" for key in first.keys() - second.keys()]
+    problems += [f"{table} {key}: only in the second transcription" for key in second.keys() - first.keys()]
+    for key in sorted(first.keys() & second.keys()):
+        for column in columns:
+            a, b = first[key][column], second[key][column]
+            if not _same(a, b):
+                problems.append(f"{table} {key} {column}: curated {a!r}, second transcription {b!r}")
+    return problems
+
+
+def main() -> int:
+    problems = [p for table in COMPARED for p in compare(table)]
+    for problem in problems:
+        print(problem)
+    print(f"{len(COMPARED)} tables compared, {len(problems)} differences")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -50,15 +50,15 @@ def pandera_schema(name: str, schema: dict[str, Any], tables: Mapping[str, pd.Da
         checks = []
         enum = field_enum(f)
         if enum is not None:
-            checks.append(pa.Check.isin(enum, name="enum"))
+            checks.append(pa.Check.isin(enum, error="enum"))
         if "minimum" in constraints:
-            checks.append(pa.Check.ge(constraints["minimum"], name="minimum"))
+            checks.append(pa.Check.ge(constraints["minimum"], error=f"minimum {constraints['minimum']}"))
         if "maximum" in constraints:
-            checks.append(pa.Check.le(constraints["maximum"], name="maximum"))
+            checks.append(pa.Check.le(constraints["maximum"], error=f"maximum {constraints['maximum']}"))
         if "minLength" in constraints:
-            checks.append(pa.Check.str_length(min_value=constraints["minLength"], name="minLength"))
+            checks.append(pa.Check.str_length(min_value=constraints["minLength"], error=f"minLength {constraints['minLength']}"))
         if "maxLength" in constraints:
-            checks.append(pa.Check.str_length(max_value=constraints["maxLength"], name="maxLength"))
+            checks.append(pa.Check.str_length(max_value=constraints["maxLength"], error=f"maxLength {constraints['maxLength']}"))
         columns[f["name"]] = pa.Column(
             None if enum is not None else pandas_dtype(f),
             checks=checks,
@@ -66,7 +66,7 @@ def pandera_schema(name: str, schema: dict[str, Any], tables: Mapping[str, pd.Da
             name=f["name"],
         )
     rule_checks = [
-        pa.Check(lambda df, r=rule: r.check(df, tables), name=rule.name, error=rule.description)
+        pa.Check(lambda df, r=rule: r.check(df, tables), name=rule.name)
         for rule in RULES.get(name, [])
     ]
     return pa.DataFrameSchema(
@@ -86,20 +86,26 @@ def check_frame(name: str, schema: dict[str, Any], df: pd.DataFrame, tables: Map
     try:
         pandera_schema(name, schema, tables).validate(df, lazy=True)
     except pe.SchemaErrors as exc:
-        failures = []
+        failures: dict[tuple[str, str | None, int | None], Failure] = {}
         for case in exc.failure_cases.to_dict("records"):
-            index = case.get("index")
-            column = case.get("column")
-            failures.append(
-                Failure(
-                    rule=str(case.get("check")),
-                    column=None if column is None or column != column or column == name else str(column),
-                    row=None if index is None or index != index else int(index),
-                    value=str(case.get("failure_case")),
-                )
-            )
-        return failures
+            rule = _READABLE.get(str(case["check"]), str(case["check"]))
+            index, column = case.get("index"), case.get("column")
+            row = None if index is None or index != index else int(index)
+            whole_row = case.get("schema_context") == "DataFrameSchema"  # a rule over whole rows
+            col = None if whole_row or column is None or column != column else str(column)
+            value = "" if whole_row else str(case.get("failure_case"))
+            failures.setdefault((rule, col, row), Failure(rule, col, row, value))
+        return list(failures.values())
     return []
+
+
+#: pandera's names for failures, in the words of the Table Schema.
+_READABLE = {
+    "not_nullable": "required",
+    "multiple_fields_uniqueness": "primaryKey (unique)",
+    "column_in_dataframe": "column present",
+    "column_in_schema": "no column outside the schema",
+}
 
 
 def validate_package(datasets_dir: Path | None = None) -> list[TableReport]:

@@ -23,6 +23,7 @@ class Assembly:
 
     adds: frozenset[str]
     add: Callable[[pd.DataFrame, Tables, Path], pd.DataFrame]
+    needs: tuple[str, ...] = ()
 
 
 def _hotline_shares(df: pd.DataFrame, tables: Tables, curated: Path) -> pd.DataFrame:
@@ -55,6 +56,8 @@ def _hotline_shares(df: pd.DataFrame, tables: Tables, curated: Path) -> pd.DataF
 
 ASSEMBLIES: dict[str, Assembly] = {
     "kz_hotline_report_shares": Assembly(
-        frozenset({"category_label", "category_existed", "reports_derived"}), _hotline_shares
+        frozenset({"category_label", "category_existed", "reports_derived"}),
+        _hotline_shares,
+        needs=("kz_hotline_reports",),
     ),
 }

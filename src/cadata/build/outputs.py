@@ -22,12 +22,18 @@ if TYPE_CHECKING:
 GENERATED = ("src/cadata/models.py", "src/cadata/tables.py")
 
 
+def _needs(name: str) -> set[str]:
+    """The tables a table's assembly and rules read."""
+    assembly = ASSEMBLIES.get(name)
+    return {n for r in RULES.get(name, []) for n in r.needs} | set(assembly.needs if assembly else ())
+
+
 def _table_order(names: list[str]) -> list[str]:
     """Names sorted so that a table comes after the tables its rules need."""
     ordered: list[str] = []
     pending = sorted(names)
     while pending:
-        ready = [n for n in pending if all(d in ordered for r in RULES.get(n, []) for d in r.needs)]
+        ready = [n for n in pending if _needs(n) <= set(ordered)]
         if not ready:
             raise BuildError(f"rules need tables that never build: {pending}")
         ordered += ready
@@ -78,6 +84,9 @@ def render(root: Path, source: Path | None) -> dict[str, bytes]:
         path = curated / f"{name}.csv"
         meta = read_yaml(curated / f"{name}.yaml")
         assembly = ASSEMBLIES.get(name)
+        if missing := sorted(_needs(name) - set(tables)):
+            problems.append(f"{where(path, None)}: not checked, because {', '.join(missing)} it needs failed")
+            continue
         try:
             df = read_table(path, schema, set(assembly.adds) if assembly else set())
             if assembly is not None:
@@ -137,9 +146,8 @@ def _check(name: str, path: Path, schema: dict[str, Any], df: pd.DataFrame, tabl
         descriptions = {r.name: r.description for r in RULES.get(name, [])}
         if rule in descriptions:
             rule = f"{rule} ({descriptions[rule]})"
-        problems.append(
-            f"{where(path, failure.row, failure.column)}: breaks {rule}; value {failure.value!r}"
-        )
+        value = f"; value {failure.value!r}" if failure.column else ""
+        problems.append(f"{where(path, failure.row, failure.column)}: breaks {rule}{value}")
     return problems
 
 

@@ -1,0 +1,66 @@
+"""The loading API: catalog, dtypes, data cards, typed loaders, caching."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+import cadata
+from cadata import models
+
+
+def test_list_datasets() -> None:
+    assert cadata.list_datasets() == ["ca_fighter_estimates", "kz_hotline_report_shares", "kz_hotline_reports"]
+
+
+def test_load_has_the_schema_dtypes() -> None:
+    df = cadata.load("kz_hotline_report_shares")
+    assert str(df["year"].dtype) == "Int64"
+    assert str(df["share_pct"].dtype) == "Float64"
+    assert str(df["category_existed"].dtype) == "boolean"
+    assert str(df["reports_derived"].dtype) == "Int64"
+    assert isinstance(df["category"].dtype, pd.CategoricalDtype)
+    assert list(df["category"].cat.categories)[:2] == ["online_abuse_bullying", "internet_fraud"]
+    assert str(df["quote"].dtype) == "string"
+    assert len(df) == 56
+
+
+def test_unknown_name_lists_close_matches() -> None:
+    with pytest.raises(cadata.UnknownDatasetError, match="did you mean kz_hotline_reports"):
+        cadata.load("kz_hotline_report")
+    with pytest.raises(KeyError):  # also a KeyError, for code that expects one
+        cadata.info("nothing_like_it")
+
+
+def test_info_is_a_data_card() -> None:
+    card = cadata.info("kz_hotline_reports")
+    assert card.paper_authors == "Shavkat Sabirov"
+    assert card.paper_title == "Cybersecurity Threats: Challenges and Countermeasures"
+    assert card.pages == "150" and card.paper_pages == "135\u2013153"
+    assert card.rows == 7 and card.primary_key == ["year"]
+    assert "3,250" in " ".join(card.caveats)
+    assert "Sabirov" in card.citation and "cadata 0.1.0" in card.citation
+    assert [f.name for f in card.fields][:2] == ["year", "reports"]
+    text = str(card)
+    assert "Cite as:" in text and "One row:" in text
+
+
+def test_derived_fields_are_marked() -> None:
+    fields = {f.name: f for f in cadata.info("kz_hotline_report_shares").fields}
+    assert fields["reports_derived"].derived and fields["category_existed"].derived
+    assert not fields["share_pct"].derived
+
+
+@pytest.mark.parametrize("name", ["kz_hotline_reports", "kz_hotline_report_shares", "ca_fighter_estimates"])
+def test_typed_loader_equals_load_and_validates_against_its_model(name: str) -> None:
+    df = getattr(cadata, name)()
+    pd.testing.assert_frame_equal(df, cadata.load(name))
+    model = getattr(models, "".join(p.capitalize() for p in name.split("_")))
+    model.validate(df)
+
+
+def test_second_load_returns_an_independent_copy() -> None:
+    first = cadata.load("kz_hotline_reports")
+    first.loc[0, "reports"] = -1
+    second = cadata.load("kz_hotline_reports")
+    assert second.loc[0, "reports"] == 258

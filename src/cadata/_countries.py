@@ -1,12 +1,40 @@
-"""ISO 3166-1 alpha-3 codes of the countries named in the curated tables."""
+"""ISO 3166-1 alpha-3 codes of the countries named in the curated tables, by printed name."""
 
 from __future__ import annotations
 
 ISO3 = {
     "Afghanistan": "AFG",
+    "Azerbaijan": "AZE",
+    "Belarus": "BLR",
+    "China": "CHN",
+    "Egypt": "EGY",
+    "France": "FRA",
+    "Germany": "DEU",
+    "India": "IND",
+    "Indonesia": "IDN",
+    "Iran": "IRN",
+    "Iraq": "IRQ",
+    "Jordan": "JOR",
     "Kazakhstan": "KAZ",
     "Kyrgyzstan": "KGZ",
+    "Lebanon": "LBN",
+    "Libya": "LBY",
+    "Malaysia": "MYS",
+    "Mali": "MLI",
+    "Morocco": "MAR",
+    "Nigeria": "NGA",
+    "Pakistan": "PAK",
+    "Russia": "RUS",
+    "Russian Federation": "RUS",
+    "Saudi Arabia": "SAU",
+    "Somalia": "SOM",
+    "Syria": "SYR",
     "Tajikistan": "TJK",
+    "Tunisia": "TUN",
+    "Turkey": "TUR",
     "Turkmenistan": "TKM",
+    "United Kingdom": "GBR",
+    "United States": "USA",
     "Uzbekistan": "UZB",
+    "Yemen": "YEM",
 }

@@ -37,6 +37,8 @@ def _parser() -> _Parser:
     build = sub.add_parser("build", help="build datasets/ from curated/ (source checkout only)")
     build.add_argument("--check", action="store_true", help="only report stale or hand-edited outputs")
     build.add_argument("--root", type=Path, default=None, help="the source checkout (default: this package's)")
+    build.add_argument("--dry-run", action="store_true", help="check the curated inputs, write nothing")
+    build.add_argument("--only", nargs="+", metavar="NAME", help="with --dry-run: check only these tables")
     return parser
 
 
@@ -84,7 +86,7 @@ def _validate() -> int:
     return EXIT_FAILED if failed else EXIT_OK
 
 
-def _build(check: bool, root: Path | None) -> int:
+def _build(check: bool, root: Path | None, dry_run: bool = False, only: list[str] | None = None) -> int:
     from cadata import _paths
     from cadata.build import render, stale, write
     from cadata.errors import BuildError
@@ -95,7 +97,10 @@ def _build(check: bool, root: Path | None) -> int:
     source = _paths.source_text_path()
     if source is None:
         print("note: source text not found ($CADATA_SOURCE or ../shared/source/); quotes not checked", file=sys.stderr)
-    outputs = render(root, source)
+    outputs = render(root, source, set(only) if only else None)
+    if dry_run:
+        print(f"curated inputs ok: {sum(1 for k in outputs if k.endswith('.parquet'))} tables checked, nothing written")
+        return EXIT_OK
     if check:
         problems = stale(root, outputs)
         for problem in problems:
@@ -123,7 +128,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             return EXIT_OK
         if args.command == "validate":
             return _validate()
-        return _build(args.check, args.root)
+        if args.only and not args.dry_run:
+            _parser().error("--only goes with --dry-run")
+        return _build(args.check, args.root, args.dry_run, args.only)
     except UnknownDatasetError as exc:
         print(f"cadata: {exc}", file=sys.stderr)
         return EXIT_USAGE

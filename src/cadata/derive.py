@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 from decimal import ROUND_HALF_UP, Decimal
 
-_RANGE_DASHES = "\u2013-"  # en dash as printed; a hyphen is read the same way
 _NUMBER = r"\d{1,3}(?:,\d{3})+|\d+"
 
 
@@ -39,21 +38,59 @@ def parse_count_cell(text: str) -> int | None:
     return int(text.replace(",", "")) if re.fullmatch(_NUMBER, text) else None
 
 
-def parse_estimate_cell(text: str) -> tuple[int | None, int | None, str | None] | None:
-    """A printed estimate as (low, high, qualifier), or None if it is not one.
 
-    ``"n"`` gives (n, n, None); ``"a-b"`` (en dash) gives (a, b, None);
-    ``"Over n"`` gives (n, None, "over"); ``"-"`` gives (None, None, None).
+#: Words before a number, and the qualifier code each stands for.
+QUALIFIER_PHRASES: dict[str, str] = {
+    "over": "over", "more than": "over", "upwards of": "over", "in excess of": "over",
+    "at least": "at_least", "no fewer than": "at_least", "no less than": "at_least",
+    "nearly": "nearly", "almost": "nearly", "close to": "nearly", "just under": "nearly",
+    "about": "about", "around": "about", "approximately": "about", "roughly": "about",
+    "some": "about", "an estimated": "about", "estimated": "about",
+    "up to": "up_to", "as many as": "up_to", "as much as": "up_to",
+    "less than": "less_than", "fewer than": "less_than", "under": "less_than",
+}
+#: Qualifier codes, and which bound the printed number gives.
+QUALIFIERS = {"over": "low", "at_least": "low", "nearly": "both", "about": "both", "up_to": "high", "less_than": "high"}
+_MULTIPLIERS = {"thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
+_AMOUNT = r"(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?:\s+(thousand|million|billion))?"
+
+
+def _amount(digits: str, multiplier: str | None) -> float:
+    value = Decimal(digits.replace(",", "")) * _MULTIPLIERS.get(multiplier or "", 1)
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def parse_estimate(text: str) -> tuple[float | None, float | None, str | None] | None:
+    """A printed number, range or qualified number as (low, high, qualifier).
+
+    ``"4,000"`` -> (4000, 4000, None); ``"7,000\u20139,000"``, ``"from 1,500 to 2,000"``,
+    ``"between 2 and 3 million"`` -> (low, high, None); ``"nearly 1.9 million"`` ->
+    (1900000, 1900000, "nearly"); ``"Over 1,000"``/``"at least 400"`` -> (n, None, code);
+    ``"up to 500"`` -> (None, 500, "up_to"); ``"-"`` -> (None, None, None). A comma
+    followed by three digits separates thousands. None when the text is none of these.
     """
-    if text == "-":
+    text = " ".join(text.split())
+    if text in ("-", "\u2013", "\u2014"):
         return (None, None, None)
-    if (single := parse_count_cell(text)) is not None:
-        return (single, single, None)
-    over = re.fullmatch(rf"Over ({_NUMBER})", text)
-    if over:
-        return (int(over.group(1).replace(",", "")), None, "over")
-    rng = re.fullmatch(rf"({_NUMBER})[{_RANGE_DASHES}]({_NUMBER})", text)
-    if rng:
-        return (int(rng.group(1).replace(",", "")), int(rng.group(2).replace(",", "")), None)
-    return None
-
+    lowered = text.lower()
+    qualifier = None
+    for phrase in sorted(QUALIFIER_PHRASES, key=len, reverse=True):
+        if lowered.startswith(phrase + " "):
+            qualifier = QUALIFIER_PHRASES[phrase]
+            lowered = lowered[len(phrase) + 1 :]
+            break
+    single = re.fullmatch(_AMOUNT, lowered)
+    if single:
+        value = _amount(single.group(1), single.group(2))
+        bound = QUALIFIERS.get(qualifier or "", "both")
+        return (value if bound != "high" else None, value if bound != "low" else None, qualifier)
+    if qualifier is not None:
+        return None  # a qualified range is not a shape cadata keeps
+    lowered = re.sub(r"^(?:somewhere )?(?:from|between) ", "", lowered)
+    rng = re.fullmatch(rf"{_AMOUNT}\s*(?:[\u2013\u2014-]|to|and)\s*{_AMOUNT}", lowered)
+    if not rng:
+        return None
+    shared = rng.group(2) or rng.group(4)
+    low = _amount(rng.group(1), rng.group(2) or shared)
+    high = _amount(rng.group(3), rng.group(4))
+    return (low, high, None)

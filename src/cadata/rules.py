@@ -60,7 +60,7 @@ def _iso3_matches_country(df: pd.DataFrame, _: Tables) -> pd.Series:
 
 def _estimate_matches_print(df: pd.DataFrame, _: Tables) -> pd.Series:
     def ok(r: Row) -> bool:
-        parsed = derive.parse_estimate_cell(str(r["as_printed"]))
+        parsed = derive.parse_estimate(str(r["as_printed"]))
         return parsed == (_opt(r["low"]), _opt(r["high"]), _opt(r["qualifier"]))
 
     return _rowwise(df, ok)

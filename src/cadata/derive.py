@@ -94,3 +94,21 @@ def parse_estimate(text: str) -> tuple[float | None, float | None, str | None] |
     low = _amount(rng.group(1), rng.group(2) or shared)
     high = _amount(rng.group(3), rng.group(4))
     return (low, high, None)
+
+
+def parse_value(text: str) -> float | None:
+    """A printed exact figure: ``"32,56 %"`` (decimal comma), ``"45%"``, ``"45 percent"``,
+    ``"2,295"``, ``"1.9 million"``. None for a range, a qualified number or other text."""
+    text = " ".join(text.split())
+    percent = re.fullmatch(r"(.+?)\s*(?:%|percent|per cent)", text)
+    if percent:
+        text = percent.group(1)
+        comma = parse_percent_cell(text)
+        if comma is not None and not re.fullmatch(r"\d{1,3}(?:,\d{3})+", text):
+            return comma
+    if re.fullmatch(r"\d+,\d{1,2}", text):  # a decimal comma: two digits at most after it
+        return float(text.replace(",", "."))
+    parsed = parse_estimate(text)
+    if parsed is None or parsed[2] is not None or parsed[0] is None or parsed[0] != parsed[1]:
+        return None
+    return parsed[0]

@@ -54,8 +54,32 @@ def _low_le_high(df: pd.DataFrame, _: Tables) -> pd.Series:
     return _rowwise(df, lambda r: _na(r["low"]) or _na(r["high"]) or r["low"] <= r["high"])
 
 
+#: (name column, code column) pairs whose codes are checked against the names.
+COUNTRY_COLUMNS = (("country", "iso3"), ("origin", "origin_iso3"), ("place", "iso3"), ("destination", "destination_iso3"))
+
+
+def _iso3_pairs(columns: list[str]) -> list[tuple[str, str]]:
+    return [(n, c) for n, c in COUNTRY_COLUMNS if n in columns and c in columns]
+
+
 def _iso3_matches_country(df: pd.DataFrame, _: Tables) -> pd.Series:
-    return _rowwise(df, lambda r: ISO3.get(str(r["country"])) == r["iso3"])
+    codes = set(ISO3.values())
+
+    def ok(r: Row) -> bool:
+        for name, code in _iso3_pairs(list(df.columns)):
+            known = ISO3.get(str(r[name]))
+            if _na(r[code]):
+                if known is not None:
+                    return False
+            elif r[code] not in codes or (known is not None and known != r[code]):
+                return False
+        return True
+
+    return _rowwise(df, ok)
+
+
+def _value_matches_print(df: pd.DataFrame, _: Tables) -> pd.Series:
+    return _rowwise(df, lambda r: _na(r["value"]) == (r["as_printed"] == "-") and (_na(r["value"]) or derive.parse_value(str(r["as_printed"])) == r["value"]))
 
 
 def _estimate_matches_print(df: pd.DataFrame, _: Tables) -> pd.Series:
@@ -119,9 +143,27 @@ RULES: dict[str, list[Rule]] = {
             needs=("kz_hotline_reports",),
         ),
     ],
-    "ca_fighter_estimates": [
-        Rule("low_le_high", "low <= high", _low_le_high),
-        Rule("estimate_matches_print", "low, high and qualifier follow from as_printed", _estimate_matches_print),
-        Rule("iso3_matches_country", "iso3 is the ISO 3166-1 alpha-3 code of country", _iso3_matches_country),
-    ],
 }
+
+#: Rules every table with the named columns keeps.
+GENERIC_RULES: list[tuple[tuple[str, ...], Rule]] = [
+    (("low", "high"), Rule("low_le_high", "low <= high", _low_le_high)),
+    (
+        ("as_printed", "low", "high", "qualifier"),
+        Rule("estimate_matches_print", "low, high and qualifier are as_printed read by cadata.derive.parse_estimate", _estimate_matches_print),
+    ),
+    (
+        ("as_printed", "value"),
+        Rule("value_matches_print", "value is as_printed read by cadata.derive.parse_value; empty only for a printed \"-\"", _value_matches_print),
+    ),
+]
+
+
+def rules_for(name: str, columns: list[str]) -> list[Rule]:
+    """The rules a table keeps: the generic ones its columns call for, then its own."""
+    rules = [rule for needed, rule in GENERIC_RULES if all(c in columns for c in needed)]
+    if _iso3_pairs(columns):
+        rules.append(
+            Rule("iso3_matches_country", "each ISO 3166-1 alpha-3 code is known and matches its country's name", _iso3_matches_country)
+        )
+    return rules + RULES.get(name, [])

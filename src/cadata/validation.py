@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from cadata.rules import RULES
+from cadata.rules import RULES, rules_for
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -67,7 +67,7 @@ def pandera_schema(name: str, schema: dict[str, Any], tables: Mapping[str, pd.Da
         )
     rule_checks = [
         pa.Check(lambda df, r=rule: r.check(df, tables), name=rule.name)
-        for rule in RULES.get(name, [])
+        for rule in rules_for(name, [f["name"] for f in schema["fields"]])
     ]
     return pa.DataFrameSchema(
         columns,

@@ -13,7 +13,7 @@ from cadata.build import codegen, provenance
 from cadata.build.assemble import ASSEMBLIES
 from cadata.build.inputs import read_page_starts, read_papers, read_schema, read_table, read_yaml, where
 from cadata.errors import BuildError, CuratedDataError
-from cadata.rules import RULES
+from cadata.rules import RULES, rules_for
 from cadata.source_text import page_of, read_lines
 
 if TYPE_CHECKING:
@@ -155,7 +155,7 @@ def _check(name: str, path: Path, schema: dict[str, Any], df: pd.DataFrame, tabl
     problems = []
     for failure in check_frame(name, schema, df, tables):
         rule = failure.rule
-        descriptions = {r.name: r.description for r in RULES.get(name, [])}
+        descriptions = {r.name: r.description for r in rules_for(name, list(df.columns))}
         if rule in descriptions:
             rule = f"{rule} ({descriptions[rule]})"
         value = f"; value {failure.value!r}" if failure.column else ""

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
+from typing import TYPE_CHECKING, Any
+
 from cadata._catalog import list_datasets
 from cadata.errors import (
     CadataError,
@@ -21,7 +23,6 @@ from cadata.errors import (
     IntegrityError,
     UnknownDatasetError,
 )
-from cadata.info import DatasetInfo, info
 from cadata.loading import load
 from cadata.tables import *  # noqa: F403  (typed per-table loaders, generated)
 from cadata.tables import __all__ as _table_loaders
@@ -38,3 +39,15 @@ __all__ = [
     "load",
     *_table_loaders,
 ]
+
+if TYPE_CHECKING:
+    from cadata.cards import DatasetInfo, info
+
+
+def __getattr__(name: str) -> Any:
+    """Import the data-card API on first use (it needs dataclasses, which cost start-up time)."""
+    if name in ("info", "DatasetInfo"):
+        from cadata import cards
+
+        return getattr(cards, name)
+    raise AttributeError(f"module 'cadata' has no attribute {name!r}")

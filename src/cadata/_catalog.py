@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
-import json
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +15,8 @@ _cache: dict[tuple[Path, int, int], dict[str, Any]] = {}
 
 def package() -> dict[str, Any]:
     """The parsed datapackage.json in use (re-read when the file changes)."""
+    import json
+
     path = _paths.datasets_dir() / "datapackage.json"
     try:
         stat = path.stat()
@@ -50,6 +50,8 @@ def resource(name: object) -> Resource:
         for res in package()["resources"]:
             if res.get("name") == name:
                 return dict(res)
+    import difflib
+
     shown = repr(name) if not isinstance(name, str) or len(name) <= 80 else repr(name[:80] + "...")
     close = difflib.get_close_matches(name, names, n=3, cutoff=0.5) if isinstance(name, str) else []
     hint = f"did you mean {', '.join(close)}? " if close else ""

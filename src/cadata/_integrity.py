@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 from cadata._catalog import Resource
@@ -14,6 +13,8 @@ _verified: set[tuple[Path, int, int, str]] = set()
 
 def sha256_of(path: Path) -> str:
     """Hex sha256 of a file's bytes."""
+    import hashlib
+
     digest = hashlib.sha256()
     with path.open("rb") as handle:
         for chunk in iter(lambda: handle.read(1 << 20), b""):

@@ -122,7 +122,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "show":
             return _show(args.name, args.format)
         if args.command == "info":
-            from cadata.info import info
+            from cadata.cards import info
 
             print(info(args.name))
             return EXIT_OK

@@ -45,13 +45,13 @@ def list_datasets() -> list[str]:
 
 def resource(name: object) -> Resource:
     """The datapackage.json entry of one table; UnknownDatasetError lists close names."""
-    names = list_datasets()
     if isinstance(name, str):
         for res in package()["resources"]:
             if res.get("name") == name:
                 return dict(res)
     import difflib
 
+    names = list_datasets()
     shown = repr(name) if not isinstance(name, str) or len(name) <= 80 else repr(name[:80] + "...")
     close = difflib.get_close_matches(name, names, n=3, cutoff=0.5) if isinstance(name, str) else []
     hint = f"did you mean {', '.join(close)}? " if close else ""

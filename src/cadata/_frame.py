@@ -1,4 +1,9 @@
-"""Table Schema types mapped to Arrow and pandas types (imports them lazily)."""
+"""Table Schema types mapped to Arrow and pandas types (imports them lazily).
+
+The Parquet files carry pandas metadata, so that ``pandas.read_parquet`` (and
+``cadata.load``) give the schema's dtypes directly: nullable integers, ``Float64``,
+``boolean``, ``string``, and categoricals whose categories are the whole enum.
+"""
 
 from __future__ import annotations
 
@@ -8,9 +13,6 @@ if TYPE_CHECKING:
     import pandas as pd
     import pyarrow as pa
 
-#: Table Schema field types cadata uses, and their Arrow type names.
-ARROW_TYPE_NAMES = {"integer": "int64", "number": "double", "boolean": "bool", "string": "string"}
-
 
 def field_enum(field: dict[str, Any]) -> list[Any] | None:
     """The field's enum constraint, if any."""
@@ -18,14 +20,26 @@ def field_enum(field: dict[str, Any]) -> list[Any] | None:
     return list(enum) if enum is not None else None
 
 
-def arrow_schema(schema: dict[str, Any]) -> pa.Schema:
-    """The Arrow schema a table's Parquet file must have."""
+def field_kind(field: dict[str, Any]) -> str:
+    """``enum`` for a field with an enum, else its Table Schema type."""
+    return "enum" if field_enum(field) is not None else str(field["type"])
+
+
+def arrow_kind(arrow_type: pa.DataType) -> str:
+    """The Table Schema kind an Arrow column type stands for (``?`` for any other)."""
     import pyarrow as pa
 
-    types = {"integer": pa.int64(), "number": pa.float64(), "boolean": pa.bool_(), "string": pa.string()}
-    return pa.schema(
-        [pa.field(f["name"], types[f["type"]], nullable=True) for f in schema["fields"]]
-    )
+    if pa.types.is_dictionary(arrow_type):
+        return "enum" if pa.types.is_string(arrow_type.value_type) or pa.types.is_large_string(arrow_type.value_type) else "?"
+    if pa.types.is_int64(arrow_type):
+        return "integer"
+    if pa.types.is_float64(arrow_type):
+        return "number"
+    if pa.types.is_boolean(arrow_type):
+        return "boolean"
+    if pa.types.is_string(arrow_type) or pa.types.is_large_string(arrow_type):
+        return "string"
+    return "?"
 
 
 def pandas_dtype(field: dict[str, Any]) -> Any:
@@ -35,22 +49,37 @@ def pandas_dtype(field: dict[str, Any]) -> Any:
     enum = field_enum(field)
     if enum is not None:
         return pd.CategoricalDtype(categories=enum, ordered=False)
-    return {"integer": "Int64", "number": "Float64", "boolean": "boolean", "string": "string"}[
-        field["type"]
-    ]
+    return {"integer": "Int64", "number": "Float64", "boolean": "boolean", "string": "string"}[field["type"]]
 
 
-def to_pandas(table: pa.Table, schema: dict[str, Any], *, categoricals: bool = True) -> pd.DataFrame:
-    """An Arrow table as a DataFrame with the schema's dtypes.
-
-    With ``categoricals=False`` enum columns stay strings, so that a value outside
-    the enum is kept (and reported by validation) instead of becoming missing.
-    """
+def typed_frame(df: pd.DataFrame, schema: dict[str, Any]) -> pd.DataFrame:
+    """The schema's columns of ``df``, in order, cast to the schema's dtypes."""
     import pandas as pd
 
-    columns = {}
-    for field in schema["fields"]:
-        column = table.column(field["name"]).to_pandas()
-        dtype = pandas_dtype(field) if categoricals or field_enum(field) is None else "string"
-        columns[field["name"]] = column.astype(dtype)
-    return pd.DataFrame(columns)
+    return pd.DataFrame({f["name"]: df[f["name"]].astype(pandas_dtype(f)) for f in schema["fields"]})
+
+
+def mismatched_columns(table: pa.Table, schema: dict[str, Any]) -> str | None:
+    """How an Arrow table's columns differ from the schema's, or None if they agree."""
+    found = [(f.name, arrow_kind(f.type)) for f in table.schema]
+    wanted = [(f["name"], field_kind(f)) for f in schema["fields"]]
+    if found == wanted:
+        return None
+    return (
+        f"columns are [{', '.join(f'{n}: {k}' for n, k in found)}], "
+        f"the schema says [{', '.join(f'{n}: {k}' for n, k in wanted)}]"
+    )
+
+
+def mismatched_dtypes(df: pd.DataFrame, schema: dict[str, Any]) -> str | None:
+    """How a DataFrame's dtypes differ from the schema's, or None if they agree.
+
+    Compares dtype names (``category`` for an enum): cheap enough for every load.
+    """
+    names = {"integer": "Int64", "number": "Float64", "boolean": "boolean", "string": "string", "enum": "category"}
+    wrong = [
+        f"{f['name']}: {df[f['name']].dtype} (expected {names[field_kind(f)]})"
+        for f in schema["fields"]
+        if str(df[f["name"]].dtype) != names[field_kind(f)]
+    ]
+    return "; ".join(wrong) or None

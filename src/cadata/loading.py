@@ -40,10 +40,14 @@ def load(name: str) -> pd.DataFrame:
 
 
 def read_table(resource: dict[str, Any], path: Path, *, categoricals: bool = True) -> pd.DataFrame:
-    """Read a (verified) Parquet file; IntegrityError unless its columns match the schema."""
+    """Read a (verified) Parquet file; IntegrityError unless it matches the schema.
+
+    With ``categoricals=False`` enum columns come back as strings, so that a value
+    outside the enum is kept (and reported by validation) rather than lost.
+    """
     import pyarrow.parquet as pq
 
-    from cadata._frame import arrow_schema, to_pandas
+    from cadata._frame import field_enum, mismatched_columns, mismatched_dtypes
 
     schema = resource.get("schema")
     if not isinstance(schema, dict) or not isinstance(schema.get("fields"), list):
@@ -52,11 +56,13 @@ def read_table(resource: dict[str, Any], path: Path, *, categoricals: bool = Tru
         table = pq.read_table(path)
     except Exception as exc:  # pyarrow raises several types for a damaged file
         raise IntegrityError(f"{path}: not a readable Parquet file ({exc}); reinstall cadata") from None
-    expected = arrow_schema(schema)
-    if not table.schema.equals(expected, check_metadata=False):
-        found = ", ".join(f"{f.name}: {f.type}" for f in table.schema)
-        wanted = ", ".join(f"{f.name}: {f.type}" for f in expected)
-        raise IntegrityError(
-            f"{path}: columns are [{found}], the schema says [{wanted}]; reinstall cadata"
-        )
-    return to_pandas(table, schema, categoricals=categoricals)
+    if problem := mismatched_columns(table, schema):
+        raise IntegrityError(f"{path}: {problem}; reinstall cadata")
+    frame: pd.DataFrame = table.to_pandas()
+    if problem := mismatched_dtypes(frame, schema):
+        raise IntegrityError(f"{path}: read with dtypes {problem}; the file lacks cadata's pandas metadata; reinstall cadata")
+    if not categoricals:
+        for field in schema["fields"]:
+            if field_enum(field) is not None:
+                frame[field["name"]] = frame[field["name"]].astype("string")
+    return frame

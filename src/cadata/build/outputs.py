@@ -45,11 +45,9 @@ def _parquet_bytes(df: pd.DataFrame, schema: dict[str, Any]) -> bytes:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from cadata._frame import arrow_schema
+    from cadata._frame import typed_frame
 
-    target = arrow_schema(schema)
-    arrays = [pa.Array.from_pandas(df[f.name], type=f.type) for f in target]
-    table = pa.Table.from_arrays(arrays, schema=target)
+    table = pa.Table.from_pandas(typed_frame(df, schema), preserve_index=False)
     sink = pa.BufferOutputStream()
     pq.write_table(table, sink, compression="zstd")
     return bytes(sink.getvalue().to_pybytes())

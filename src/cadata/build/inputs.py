@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import json
 import re
 from dataclasses import dataclass
@@ -46,10 +47,15 @@ def read_rows(path: Path) -> tuple[list[str], list[dict[str, str]]]:
     """Header and rows of a UTF-8 CSV file."""
     if not path.is_file():
         raise CuratedDataError([f"{path}: file is missing; add it or remove its schema"])
-    with path.open(encoding="utf-8", newline="") as handle:
-        reader = csv.DictReader(handle)
-        rows = list(reader)
-        header = list(reader.fieldnames or [])
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise CuratedDataError([f"{path}: not UTF-8 at byte {exc.start} (line {line}); save the file as UTF-8"]) from None
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    rows = list(reader)
+    header = list(reader.fieldnames or [])
     for number, row in enumerate(rows):
         if None in row or any(v is None for v in row.values()):
             raise CuratedDataError(

@@ -45,3 +45,24 @@ def test_unpacked_wheel_loads_from_anywhere(wheel: Path, tmp_path: Path) -> None
     env = {"PYTHONPATH": str(site), "PATH": "/usr/bin:/bin"}
     result = subprocess.run([sys.executable, "-c", code], cwd=elsewhere, env=env, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
+
+
+def test_read_only_install_works_offline(wheel: Path, tmp_path: Path) -> None:
+    """The unpacked wheel made read-only; sockets blocked, writes refused, run from /."""
+    import os
+    import stat
+
+    from tests.test_robustness import run_guarded
+
+    site = tmp_path / "site"
+    zipfile.ZipFile(wheel).extractall(site)
+    for path in [*site.rglob("*"), site]:
+        mode = path.stat().st_mode
+        path.chmod(mode & ~(stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH))
+    try:
+        result = run_guarded("/", pythonpath=str(site))
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.startswith("ok ")
+    finally:
+        for path in [site, *site.rglob("*")]:
+            os.chmod(path, path.stat().st_mode | stat.S_IWUSR)

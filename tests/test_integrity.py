@@ -83,3 +83,65 @@ def test_verdict_is_rechecked_when_the_file_changes(datasets_copy: Path) -> None
     os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
     with pytest.raises(IntegrityError, match="kz_hotline_reports"):
         cadata.load("kz_hotline_reports")
+
+
+def _rewrite_parquet(datasets_copy: Path, name: str, change: object, update_descriptor: bool) -> None:
+    """Rewrite a table's Parquet file through pyarrow; optionally record its new hash and size."""
+    import hashlib
+
+    import pyarrow.parquet as pq
+
+    path = datasets_copy / f"{name}.parquet"
+    table = change(pq.read_table(path))  # type: ignore[operator]
+    pq.write_table(table, path)
+    if update_descriptor:
+        descriptor = datasets_copy / "datapackage.json"
+        package = json.loads(descriptor.read_text(encoding="utf-8"))
+        resource = next(r for r in package["resources"] if r["name"] == name)
+        data = path.read_bytes()
+        resource["hash"] = "sha256:" + hashlib.sha256(data).hexdigest()
+        resource["cadata_bytes"] = len(data)
+        descriptor.write_text(json.dumps(package), encoding="utf-8")
+
+
+def _renamed(table: object) -> object:
+    names = list(table.column_names)  # type: ignore[attr-defined]
+    names[1] = "reports_total"
+    return table.rename_columns(names)  # type: ignore[attr-defined]
+
+
+def _retyped(table: object) -> object:
+    import pyarrow as pa
+
+    return table.set_column(1, "reports", table.column(1).cast(pa.float64()))  # type: ignore[attr-defined]
+
+
+def _row_deleted(table: object) -> object:
+    return table.slice(0, table.num_rows - 1)  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("update_descriptor", [False, True], ids=["hash-unchanged", "hash-forged"])
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [(_renamed, r"reports_total: integer.*the schema says .*reports: integer"), (_retyped, r"reports: number.*the schema says .*reports: integer"), (_row_deleted, r"has 6 rows, datapackage.json records 7")],
+    ids=["column-renamed", "column-retyped", "row-deleted"],
+)
+def test_rewritten_parquet_is_refused(datasets_copy: Path, change: object, message: str, update_descriptor: bool) -> None:
+    _rewrite_parquet(datasets_copy, "kz_hotline_reports", change, update_descriptor)
+    expected = message if update_descriptor else r"(bytes|sha256)"
+    with pytest.raises(IntegrityError, match=rf"kz_hotline_reports\.parquet.*{expected}"):
+        cadata.load("kz_hotline_reports")
+
+
+def test_missing_resource_is_reported_by_validate(datasets_copy: Path) -> None:
+    from cadata.validation import validate_package
+
+    descriptor = datasets_copy / "datapackage.json"
+    package = json.loads(descriptor.read_text(encoding="utf-8"))
+    package["resources"] = [r for r in package["resources"] if r["name"] != "ca_fighter_estimates"]
+    descriptor.write_text(json.dumps(package), encoding="utf-8")
+    reports = {r.name: r for r in validate_package()}
+    stray = reports["ca_fighter_estimates.parquet"]
+    assert not stray.ok and "not described by datapackage.json" in stray.errors[0]
+    with pytest.raises(cadata.UnknownDatasetError):
+        cadata.load("ca_fighter_estimates")

@@ -58,6 +58,9 @@ def read_table(resource: dict[str, Any], path: Path, *, categoricals: bool = Tru
         raise IntegrityError(f"{path}: not a readable Parquet file ({exc}); reinstall cadata") from None
     if problem := mismatched_columns(table, schema):
         raise IntegrityError(f"{path}: {problem}; reinstall cadata")
+    rows = resource.get("cadata_card", {}).get("rows")
+    if rows != table.num_rows:
+        raise IntegrityError(f"{path}: has {table.num_rows} rows, datapackage.json records {rows}; reinstall cadata")
     frame: pd.DataFrame = table.to_pandas()
     if problem := mismatched_dtypes(frame, schema):
         raise IntegrityError(f"{path}: read with dtypes {problem}; the file lacks cadata's pandas metadata; reinstall cadata")

@@ -108,13 +108,13 @@ _READABLE = {
 }
 
 
-def validate_package(datasets_dir: Path | None = None) -> list[TableReport]:
+def validate_package() -> list[TableReport]:
     """Validate every shipped table (integrity, pandera) and the package (frictionless)."""
     from cadata import _catalog, _integrity, _paths
     from cadata.errors import CadataError
     from cadata.loading import read_table
 
-    folder = datasets_dir or _paths.datasets_dir()
+    folder = _paths.datasets_dir()
     reports: list[TableReport] = []
     frames: dict[str, pd.DataFrame] = {}
     resources = _catalog.package()["resources"]
@@ -136,6 +136,11 @@ def validate_package(datasets_dir: Path | None = None) -> list[TableReport]:
             report.errors.append(f"cannot check rules: tables {sorted(set(missing))} failed to load")
             continue
         report.failures = check_frame(report.name, resource["schema"], frames[report.name], frames)
+    described = {str(r.get("path")) for r in resources}
+    for stray in sorted(p.name for p in folder.glob("*.parquet") if p.name not in described):
+        report = TableReport(stray)
+        report.errors.append(f"{folder / stray}: not described by datapackage.json (a resource is missing); reinstall cadata")
+        reports.append(report)
     frictionless_report = TableReport("datapackage.json (frictionless)")
     frictionless_report.errors = frictionless_errors(folder / "datapackage.json")
     reports.append(frictionless_report)

@@ -96,10 +96,23 @@ def parse_estimate(text: str) -> tuple[float | None, float | None, str | None] |
     return (low, high, None)
 
 
+#: Number words as printed in running text (any capitalisation).
+NUMBER_WORDS = {
+    word: number
+    for number, word in enumerate(
+        "none one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+        "fifteen sixteen seventeen eighteen nineteen twenty".split()
+    )
+}
+
+
 def parse_value(text: str) -> float | None:
     """A printed exact figure: ``"32,56 %"`` (decimal comma), ``"45%"``, ``"45 percent"``,
-    ``"2,295"``, ``"1.9 million"``. None for a range, a qualified number or other text."""
+    ``"2,295"``, ``"1.9 million"``, or a number word (``"Seven"``, ``"none"`` = 0).
+    None for a range, a qualified number or other text."""
     text = " ".join(text.split())
+    if text.lower() in NUMBER_WORDS:
+        return NUMBER_WORDS[text.lower()]
     percent = re.fullmatch(r"(.+?)\s*(?:%|percent|per cent)", text)
     if percent:
         text = percent.group(1)

@@ -79,7 +79,12 @@ def _iso3_matches_country(df: pd.DataFrame, _: Tables) -> pd.Series:
 
 
 def _value_matches_print(df: pd.DataFrame, _: Tables) -> pd.Series:
-    return _rowwise(df, lambda r: _na(r["value"]) == (r["as_printed"] == "-") and (_na(r["value"]) or derive.parse_value(str(r["as_printed"])) == r["value"]))
+    def ok(r: Row) -> bool:
+        if _na(r["value"]):  # no number: a printed "-", or words without one
+            return _na(r["as_printed"]) or r["as_printed"] == "-"
+        return not _na(r["as_printed"]) and derive.parse_value(str(r["as_printed"])) == r["value"]
+
+    return _rowwise(df, ok)
 
 
 def _estimate_matches_print(df: pd.DataFrame, _: Tables) -> pd.Series:
@@ -127,7 +132,43 @@ def _reports_derived_by_rule(df: pd.DataFrame, tables: Tables) -> pd.Series:
     return _rowwise(df, ok)
 
 
+def _parts_sum_to_total(df: pd.DataFrame, _: Tables) -> pd.Series:
+    """Rows other than the all_sources row add up to it."""
+    total = df.loc[df["source"] == "all_sources", "value"]
+    parts = df.loc[df["source"] != "all_sources", "value"].sum()
+    ok = len(total) == 1 and parts == total.iloc[0]
+    return df["source"].map(lambda _: ok).astype(bool)
+
+
+#: Profile categories whose counts must add up to a row of kg_fighter_study_sample.
+PROFILE_SUMS = {
+    "education": (("secondary_complete", "university", "secondary_incomplete"), "all_sources"),
+    "custody_status": (("released_from_prison", "in_custody"), "fighter_interviews"),
+}
+
+
+def _profile_sums_match_sample(df: pd.DataFrame, tables: Tables) -> pd.Series:
+    sample = tables["kg_fighter_study_sample"].set_index("source")["value"]
+    bad: set[str] = set()
+    for dimension, (categories, source) in PROFILE_SUMS.items():
+        rows = df[(df["dimension"] == dimension) & df["category"].isin(categories)]
+        if len(rows) != len(categories) or rows["value"].sum() != sample.get(source):
+            bad.add(dimension)
+    return ~df["dimension"].isin(bad)
+
+
 RULES: dict[str, list[Rule]] = {
+    "kg_fighter_study_sample": [
+        Rule("parts_sum_to_total", "the life stories by source add up to the all_sources row", _parts_sum_to_total),
+    ],
+    "kg_fighter_study_profile": [
+        Rule(
+            "profile_sums_match_sample",
+            "education levels add up to all life stories, custody statuses to the interviewed fighters (kg_fighter_study_sample)",
+            _profile_sums_match_sample,
+            needs=("kg_fighter_study_sample",),
+        ),
+    ],
     "kz_hotline_reports": [
         Rule("count_matches_print", "reports equals the number printed in as_printed", _count_matches_print),
     ],
@@ -154,7 +195,7 @@ GENERIC_RULES: list[tuple[tuple[str, ...], Rule]] = [
     ),
     (
         ("as_printed", "value"),
-        Rule("value_matches_print", "value is as_printed read by cadata.derive.parse_value; empty only for a printed \"-\"", _value_matches_print),
+        Rule("value_matches_print", "value is as_printed read by cadata.derive.parse_value; empty only where as_printed is empty or \"-\"", _value_matches_print),
     ),
 ]
 

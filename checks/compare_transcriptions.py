@@ -21,6 +21,62 @@ COMPARED: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "kz_hotline_report_shares": (("year", "category"), ("as_printed", "share_pct", "line")),
     "ca_fighter_estimates": (("country", "indicator"), ("as_printed", "low", "high", "qualifier", "line")),
     "source_pages": (("page",), ("first_line", "basis")),
+    "kg_fighter_study_sample": (("source",), ("as_printed", "value", "line")),
+    "kg_fighter_study_age": (("statistic", "item"), ("as_printed", "low", "high", "qualifier", "line")),
+    "kg_fighter_study_profile": (
+        ("dimension", "category"),
+        ("as_printed", "value", "quantity_words", "iso3", "line"),
+    ),
+    "fighter_estimates": (
+        ("line", "measure", "low", "high"),
+        ("origin_iso3", "period_start", "period_end", "qualifier", "as_printed", "footnote"),
+    ),
+    "pew_muslim_attitudes": (("iso3", "question"), ("value", "as_printed", "footnote", "line")),
+    "kg_youth_media_study_design": (
+        ("parameter",),
+        ("as_printed", "low", "high", "qualifier", "unit", "footnote", "line"),
+    ),
+    "kg_youth_media_study_results": (
+        ("result",),
+        ("as_printed", "numerator_low", "numerator_high", "denominator", "qualifier", "footnote", "line"),
+    ),
+    "kg_facebook_users": (
+        ("indicator",),
+        ("as_printed", "low", "high", "qualifier", "unit", "footnote", "line"),
+    ),
+    "kz_internet_users": (("year", "measure"), ("value", "as_printed", "footnote", "line")),
+    "kz_hotline_organisation": (("figure",), ("value", "unit", "year", "month", "as_printed", "line")),
+    "cybercrime_convention_states_2005": (("status",), ("value", "as_printed", "line")),
+    "kz_recruitment_risk_figures": (("figure",), ("year", "low", "high", "qualifier", "as_printed", "line")),
+    "osce_field_operations_budget_2017": (
+        ("item", "measure"),
+        ("iso3", "low", "high", "qualifier", "as_printed", "unit", "footnote", "line"),
+    ),
+    "osce_field_presence_events": (
+        ("place", "event"),
+        ("iso3", "year", "month", "qualifier", "as_printed", "footnote", "line"),
+    ),
+    "united_cyber_caliphate_claims": (
+        ("claim",),
+        ("period_start", "period_end", "low", "high", "qualifier", "as_printed", "footnote", "line"),
+    ),
+    "uz_labour_migrants": (
+        ("destination", "status"),
+        ("destination_iso3", "year", "low", "high", "qualifier", "as_printed", "line"),
+    ),
+    "uz_afghanistan_infrastructure_projects": (
+        ("project", "measure"),
+        ("low", "high", "qualifier", "as_printed", "line"),
+    ),
+    "uz_islamic_education_institutions": (
+        ("institution", "measure"),
+        ("value", "as_printed", "footnote", "line"),
+    ),
+    "uz_population": (("measure",), ("value", "as_printed", "line")),
+    "af_isil_presence": (
+        ("paper_id", "line", "measure"),
+        ("iso3", "low", "high", "qualifier", "as_printed", "footnote"),
+    ),
 }
 
 

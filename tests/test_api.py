@@ -9,8 +9,35 @@ import cadata
 from cadata import models
 
 
+CATALOG = [
+    "af_isil_presence",
+    "ca_fighter_estimates",
+    "cybercrime_convention_states_2005",
+    "fighter_estimates",
+    "kg_facebook_users",
+    "kg_fighter_study_age",
+    "kg_fighter_study_profile",
+    "kg_fighter_study_sample",
+    "kg_youth_media_study_design",
+    "kg_youth_media_study_results",
+    "kz_hotline_organisation",
+    "kz_hotline_report_shares",
+    "kz_hotline_reports",
+    "kz_internet_users",
+    "kz_recruitment_risk_figures",
+    "osce_field_operations_budget_2017",
+    "osce_field_presence_events",
+    "pew_muslim_attitudes",
+    "united_cyber_caliphate_claims",
+    "uz_afghanistan_infrastructure_projects",
+    "uz_islamic_education_institutions",
+    "uz_labour_migrants",
+    "uz_population",
+]
+
+
 def test_list_datasets() -> None:
-    assert cadata.list_datasets() == ["ca_fighter_estimates", "kz_hotline_report_shares", "kz_hotline_reports"]
+    assert cadata.list_datasets() == CATALOG
 
 
 def test_load_has_the_schema_dtypes() -> None:

@@ -21,7 +21,7 @@ def _cli(*args: str) -> subprocess.CompletedProcess[str]:
 def test_list() -> None:
     result = _cli("list")
     assert result.returncode == 0
-    assert result.stdout.splitlines()[0].startswith("ca_fighter_estimates")
+    assert result.stdout.splitlines()[0].startswith("af_isil_presence")
     assert "56 rows" in result.stdout
 
 

@@ -7,6 +7,7 @@ import hashlib
 import re
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 import cadata
@@ -40,9 +41,18 @@ def test_every_quote_is_verbatim_near_its_line(lines: list[str], name: str) -> N
 
 @pytest.mark.parametrize("name", cadata.list_datasets())
 def test_every_as_printed_cell_is_on_its_line(lines: list[str], name: str) -> None:
+    """as_printed is verbatim in the text, on its line (its words may wrap to the line before or after)."""
     df = cadata.load(name)
+    if "as_printed" not in df.columns:
+        pytest.skip(f"{name} has no as_printed column")
     for row in df.itertuples():
-        assert fold(row.as_printed) in fold(lines[row.line - 1]), (name, row.Index, row.line)
+        if pd.isna(row.as_printed):
+            continue
+        before, here = fold(lines[row.line - 2]), fold(lines[row.line - 1])
+        after = fold(lines[row.line]) if row.line < len(lines) else ""
+        text = fold(row.as_printed)
+        on_line = text in here or any(word in here.split() for word in text.split())
+        assert text in f"{before} {here} {after}" and on_line, (name, row.Index, row.line)
 
 
 @pytest.mark.parametrize("name", cadata.list_datasets())

@@ -37,7 +37,7 @@ def test_any_name_is_a_table_or_a_clear_error(name: str) -> None:
         with pytest.raises(cadata.UnknownDatasetError) as caught:
             call(name)
         message = str(caught.value)
-        assert message.startswith("unknown dataset") and "available:" in message
+        assert message.startswith("unknown dataset") and "cadata list" in message
         assert len(message) < 600
 
 

@@ -56,6 +56,6 @@ def resource(name: object) -> Resource:
     close = difflib.get_close_matches(name, names, n=3, cutoff=0.5) if isinstance(name, str) else []
     hint = f"did you mean {', '.join(close)}? " if close else ""
     raise UnknownDatasetError(
-        f"unknown dataset {shown}: {hint}available: {', '.join(names)} "
-        "(cadata.list_datasets() or `cadata list`)"
+        f"unknown dataset {shown}: {hint}{len(names)} datasets exist; "
+        "cadata.list_datasets() or `cadata list` names them"
     )

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 ISO3 = {
     "Afghanistan": "AFG",
+    "Armenia": "ARM",
     "Azerbaijan": "AZE",
     "Belarus": "BLR",
     "China": "CHN",
+    "Croatia": "HRV",
     "Egypt": "EGY",
+    "Estonia": "EST",
     "France": "FRA",
+    "Georgia": "GEO",
     "Germany": "DEU",
     "India": "IND",
     "Indonesia": "IDN",
@@ -17,6 +21,7 @@ ISO3 = {
     "Jordan": "JOR",
     "Kazakhstan": "KAZ",
     "Kyrgyzstan": "KGZ",
+    "Latvia": "LVA",
     "Lebanon": "LBN",
     "Libya": "LBY",
     "Malaysia": "MYS",

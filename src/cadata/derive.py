@@ -39,6 +39,20 @@ def parse_count_cell(text: str) -> int | None:
 
 
 
+#: Number words as printed in running text (any capitalisation).
+NUMBER_WORDS = {
+    word: number
+    for number, word in enumerate(
+        "none one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+        "fifteen sixteen seventeen eighteen nineteen twenty".split()
+    )
+}
+
+
+#: Fractions in words, read as fractions of one (``"half"`` is 0.5).
+FRACTION_WORDS = {"half": 0.5, "a half": 0.5, "one-half": 0.5, "a third": 1 / 3, "one-third": 1 / 3,
+                  "two-thirds": 2 / 3, "a quarter": 0.25, "one-quarter": 0.25, "three-quarters": 0.75}
+
 #: Words before a number, and the qualifier code each stands for.
 QUALIFIER_PHRASES: dict[str, str] = {
     "over": "over", "more than": "over", "upwards of": "over", "in excess of": "over",
@@ -46,13 +60,16 @@ QUALIFIER_PHRASES: dict[str, str] = {
     "nearly": "nearly", "almost": "nearly", "close to": "nearly", "just under": "nearly",
     "about": "about", "around": "about", "approximately": "about", "roughly": "about",
     "some": "about", "an estimated": "about", "estimated": "about",
-    "up to": "up_to", "as many as": "up_to", "as much as": "up_to",
+    "up to": "up_to", "as many as": "up_to", "as much as": "up_to", "no more than": "up_to",
+    "not more than": "up_to",
     "less than": "less_than", "fewer than": "less_than", "under": "less_than",
 }
 #: Qualifier codes, and which bound the printed number gives.
 QUALIFIERS = {"over": "low", "at_least": "low", "nearly": "both", "about": "both", "up_to": "high", "less_than": "high"}
 _MULTIPLIERS = {"thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
-_AMOUNT = r"(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?:\s+(thousand|million|billion))?"
+_CURRENCY = r"(?:usd|us\$|\$|eur|\u20ac|euro)\s*"
+_AMOUNT = rf"(?:{_CURRENCY})?(\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?)(?:\s*(thousand|million|billion))?"
+_UNIT_SUFFIX = r"(?:\s*(?:%|percent|per cent)|[- ](?:kilometres?|kilometers?|km|kv))$"
 
 
 def _amount(digits: str, multiplier: str | None) -> float:
@@ -66,26 +83,40 @@ def parse_estimate(text: str) -> tuple[float | None, float | None, str | None] |
     ``"4,000"`` -> (4000, 4000, None); ``"7,000\u20139,000"``, ``"from 1,500 to 2,000"``,
     ``"between 2 and 3 million"`` -> (low, high, None); ``"nearly 1.9 million"`` ->
     (1900000, 1900000, "nearly"); ``"Over 1,000"``/``"at least 400"`` -> (n, None, code);
-    ``"up to 500"`` -> (None, 500, "up_to"); ``"-"`` -> (None, None, None). A comma
-    followed by three digits separates thousands. None when the text is none of these.
+    ``"up to 500"``/``"no more than 500"`` -> (None, 500, "up_to"); ``"an estimated
+    10,000\u201320,000"`` -> (10000, 20000, "about"); ``"-"`` -> (None, None, None). A comma
+    followed by three digits separates thousands; a word glued to its number by the
+    extraction (``"some3,000"``, ``"2million"``) is read as if spaced; a currency before
+    the number (``"USD 198 million"``), a unit after it (``"%"``, ``"442-kilometre"``,
+    ``"220 kV"``) and number words
+    (``"seven"``) and fractions in words (``"less than half"`` -> (None, 0.5, "less_than"))
+    are read too (the unit is the schema's). None for anything else.
     """
     text = " ".join(text.split())
     if text in ("-", "\u2013", "\u2014"):
         return (None, None, None)
-    lowered = text.lower()
+    lowered = re.sub(_UNIT_SUFFIX, "", text.lower())
     qualifier = None
     for phrase in sorted(QUALIFIER_PHRASES, key=len, reverse=True):
-        if lowered.startswith(phrase + " "):
+        # the extraction sometimes glues a word to the number ("approximately400")
+        glued = re.match(rf"{re.escape(phrase)}(?: |(?=\d))", lowered)
+        if glued:
             qualifier = QUALIFIER_PHRASES[phrase]
-            lowered = lowered[len(phrase) + 1 :]
+            lowered = lowered[glued.end() :]
             break
+    if lowered in NUMBER_WORDS:
+        lowered = str(NUMBER_WORDS[lowered])
+    if lowered in FRACTION_WORDS:
+        fraction = FRACTION_WORDS[lowered]
+        bound = QUALIFIERS.get(qualifier or "", "both")
+        return (fraction if bound != "high" else None, fraction if bound != "low" else None, qualifier)
     single = re.fullmatch(_AMOUNT, lowered)
     if single:
         value = _amount(single.group(1), single.group(2))
         bound = QUALIFIERS.get(qualifier or "", "both")
         return (value if bound != "high" else None, value if bound != "low" else None, qualifier)
-    if qualifier is not None:
-        return None  # a qualified range is not a shape cadata keeps
+    if qualifier is not None and QUALIFIERS[qualifier] != "both":
+        return None  # "over 1,000-2,000" has no shape cadata keeps; "about 10-20" does
     lowered = re.sub(r"^(?:somewhere )?(?:from|between) ", "", lowered)
     rng = re.fullmatch(rf"{_AMOUNT}\s*(?:[\u2013\u2014-]|to|and)\s*{_AMOUNT}", lowered)
     if not rng:
@@ -93,17 +124,7 @@ def parse_estimate(text: str) -> tuple[float | None, float | None, str | None] |
     shared = rng.group(2) or rng.group(4)
     low = _amount(rng.group(1), rng.group(2) or shared)
     high = _amount(rng.group(3), rng.group(4))
-    return (low, high, None)
-
-
-#: Number words as printed in running text (any capitalisation).
-NUMBER_WORDS = {
-    word: number
-    for number, word in enumerate(
-        "none one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
-        "fifteen sixteen seventeen eighteen nineteen twenty".split()
-    )
-}
+    return (low, high, qualifier)
 
 
 def parse_value(text: str) -> float | None:

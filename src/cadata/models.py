@@ -10,6 +10,30 @@ import pandera.pandas as pa
 from pandera.typing import Series
 
 
+class AfIsilPresence(pa.DataFrameModel):
+    """ISIL (Wilayah Khorasan) in Afghanistan (``af_isil_presence``)."""
+
+    measure: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['districts_present', 'provinces_present', 'foreign_fighters_percent'])
+    place: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['Afghanistan', 'northern Afghanistan', 'eastern Afghanistan'])
+    iso3: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['AFG'])
+    period: Series[pd.StringDtype] = pa.Field(nullable=True)
+    low: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0)
+    high: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0)
+    qualifier: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=['up_to', 'about'])
+    as_printed: Series[pd.StringDtype] = pa.Field(nullable=False)
+    attributed_to: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=['Evgeny Sysoev', 'Valery Semerikov', 'the Taliban’s office', 'the Taliban'])
+    footnote: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1, le=194)
+    note: Series[pd.StringDtype] = pa.Field(nullable=True)
+    paper_id: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['szabo_welcome', 'imanaliev', 'dunay', 'akimbekov', 'knyazev', 'spinghar', 'sikorskaia', 'sabirov', 'karatayeva', 'dronzina', 'ergashev', 'osce_office'])
+    page: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=6, le=214)
+    line: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=1, le=8240)
+    quote: Series[pd.StringDtype] = pa.Field(nullable=False)
+
+    class Config:
+        strict = True
+        ordered = True
+
+
 class CaFighterEstimates(pa.DataFrameModel):
     """Approximate number of fighters from the Central Asian countries, by source (``ca_fighter_estimates``)."""
 
@@ -19,6 +43,201 @@ class CaFighterEstimates(pa.DataFrameModel):
     low: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0)
     high: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0)
     qualifier: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=['over'])
+    as_printed: Series[pd.StringDtype] = pa.Field(nullable=False)
+    note: Series[pd.StringDtype] = pa.Field(nullable=True)
+    paper_id: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['szabo_welcome', 'imanaliev', 'dunay', 'akimbekov', 'knyazev', 'spinghar', 'sikorskaia', 'sabirov', 'karatayeva', 'dronzina', 'ergashev', 'osce_office'])
+    page: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=6, le=214)
+    line: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=1, le=8240)
+    quote: Series[pd.StringDtype] = pa.Field(nullable=False)
+
+    class Config:
+        strict = True
+        ordered = True
+
+
+class CybercrimeConventionStates2005(pa.DataFrameModel):
+    """Countries that had signed the Council of Europe Convention on Cybercrime, by 2005 (``cybercrime_convention_states_2005``)."""
+
+    status: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['signed_and_ratified', 'signed_not_ratified'])
+    value: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=0)
+    as_printed: Series[pd.StringDtype] = pa.Field(nullable=False)
+    note: Series[pd.StringDtype] = pa.Field(nullable=True)
+    paper_id: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['szabo_welcome', 'imanaliev', 'dunay', 'akimbekov', 'knyazev', 'spinghar', 'sikorskaia', 'sabirov', 'karatayeva', 'dronzina', 'ergashev', 'osce_office'])
+    page: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=6, le=214)
+    line: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=1, le=8240)
+    quote: Series[pd.StringDtype] = pa.Field(nullable=False)
+
+    class Config:
+        strict = True
+        ordered = True
+
+
+class FighterEstimates(pa.DataFrameModel):
+    """Every estimate of numbers of fighters in the volume, harmonized (``fighter_estimates``)."""
+
+    estimate_id: Series[pd.StringDtype] = pa.Field(nullable=False)
+    origin: Series[pd.StringDtype] = pa.Field(nullable=True)
+    origin_iso3: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=['KAZ', 'KGZ', 'RUS', 'TJK', 'TKM', 'UZB'])
+    theatre: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['syria', 'syria_iraq', 'syria_afghanistan', 'afghanistan', 'yemen', 'somalia', 'libya', 'maghreb_sahel', 'egypt', 'afghanistan_pakistan_india', 'bangladesh_myanmar', 'russia', 'unspecified'])
+    organization: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['isil', 'al_qaeda', 'isil_or_al_qaeda', 'imu_iju', 'ibj_ktj', 'any'])
+    measure: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['fighters', 'killed', 'returned', 'convicted', 'relocated', 'recruits_labour_migrants', 'recruits_from_home_country'])
+    period: Series[pd.StringDtype] = pa.Field(nullable=True)
+    period_start: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=2011, le=2018)
+    period_end: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=2011, le=2018)
+    low: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0)
+    high: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0)
+    qualifier: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=['over', 'at_least', 'nearly', 'about', 'up_to', 'less_than'])
+    as_printed: Series[pd.StringDtype] = pa.Field(nullable=False)
+    attributed_to: Series[pd.StringDtype] = pa.Field(nullable=False)
+    footnote: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1, le=194)
+    source_table: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=['ergashev_table_1'])
+    note: Series[pd.StringDtype] = pa.Field(nullable=True)
+    paper_id: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['szabo_welcome', 'imanaliev', 'dunay', 'akimbekov', 'knyazev', 'spinghar', 'sikorskaia', 'sabirov', 'karatayeva', 'dronzina', 'ergashev', 'osce_office'])
+    page: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=6, le=214)
+    line: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=1, le=8240)
+    quote: Series[pd.StringDtype] = pa.Field(nullable=False)
+
+    class Config:
+        strict = True
+        ordered = True
+
+
+class KgFacebookUsers(pa.DataFrameModel):
+    """Facebook users in Kyrgyzstan (Sikorskaia) (``kg_facebook_users``)."""
+
+    indicator: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['median_user_age', 'users', 'daily_visitor_share'])
+    described_as: Series[pd.StringDtype] = pa.Field(nullable=False)
+    as_printed: Series[pd.StringDtype] = pa.Field(nullable=False)
+    low: Series[pd.Float64Dtype] = pa.Field(nullable=True, ge=0)
+    high: Series[pd.Float64Dtype] = pa.Field(nullable=True, ge=0)
+    qualifier: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=['over'])
+    unit: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['years', 'users', 'fraction_of_users'])
+    attributed_to: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=['official Facebook statistics'])
+    footnote: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=73, le=107)
+    note: Series[pd.StringDtype] = pa.Field(nullable=True)
+    paper_id: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['szabo_welcome', 'imanaliev', 'dunay', 'akimbekov', 'knyazev', 'spinghar', 'sikorskaia', 'sabirov', 'karatayeva', 'dronzina', 'ergashev', 'osce_office'])
+    page: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=6, le=214)
+    line: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=1, le=8240)
+    quote: Series[pd.StringDtype] = pa.Field(nullable=False)
+
+    class Config:
+        strict = True
+        ordered = True
+
+
+class KgFighterStudyAge(pa.DataFrameModel):
+    """Ages of the Kyrgyzstani fighters in Dronzina's field study (``kg_fighter_study_age``)."""
+
+    statistic: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['majority_age_range', 'youngest', 'oldest', 'present_among_women'])
+    item: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=1, le=2)
+    low: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=0, le=100)
+    high: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=0, le=100)
+    qualifier: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=['over', 'at_least', 'nearly', 'about', 'up_to', 'less_than'])
+    as_printed: Series[pd.StringDtype] = pa.Field(nullable=False)
+    note: Series[pd.StringDtype] = pa.Field(nullable=True)
+    paper_id: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['szabo_welcome', 'imanaliev', 'dunay', 'akimbekov', 'knyazev', 'spinghar', 'sikorskaia', 'sabirov', 'karatayeva', 'dronzina', 'ergashev', 'osce_office'])
+    page: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=6, le=214)
+    line: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=1, le=8240)
+    quote: Series[pd.StringDtype] = pa.Field(nullable=False)
+
+    class Config:
+        strict = True
+        ordered = True
+
+
+class KgFighterStudyProfile(pa.DataFrameModel):
+    """Profile of the Kyrgyzstani fighters in Dronzina's field study (``kg_fighter_study_profile``)."""
+
+    dimension: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['residence', 'marital_status', 'education', 'socioeconomic_status', 'debt', 'earnings', 'personality', 'religiosity', 'custody_status', 'religious_literacy', 'recruitment_channel', 'recruitment_place'])
+    category: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['chui_oblast', 'osh_region', 'married_with_children', 'left_with_wife_and_children', 'secondary_complete', 'university', 'secondary_incomplete', 'religious_education', 'professional_education', 'middle_class', 'excellent_living_conditions', 'below_average_living_conditions', 'in_debt', 'earning_enough_in_russia', 'information_not_available', 'propensity_to_violence_or_aggression', 'unbalanced_spontaneous', 'involved_in_sports', 'moderately_religious', 'became_religious_under_radical_influence', 'released_from_prison', 'in_custody', 'jihad_as_war_against_disbelievers', 'knew_small_and_big_jihad', 'heard_parable', 'left_without_parental_consent', 'aware_parental_consent_required', 'online', 'russia'])
+    category_label: Series[pd.StringDtype] = pa.Field(nullable=False)
+    value: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0, le=30)
+    as_printed: Series[pd.StringDtype] = pa.Field(nullable=True)
+    quantity_words: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=['the others', 'Most', 'many', 'Some', 'Almost no one', 'The majority', 'most', 'some', 'all'])
+    iso3: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=['RUS'])
+    note: Series[pd.StringDtype] = pa.Field(nullable=True)
+    paper_id: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['szabo_welcome', 'imanaliev', 'dunay', 'akimbekov', 'knyazev', 'spinghar', 'sikorskaia', 'sabirov', 'karatayeva', 'dronzina', 'ergashev', 'osce_office'])
+    page: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=6, le=214)
+    line: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=1, le=8240)
+    quote: Series[pd.StringDtype] = pa.Field(nullable=False)
+
+    class Config:
+        strict = True
+        ordered = True
+
+
+class KgFighterStudySample(pa.DataFrameModel):
+    """Life stories of Kyrgyzstani fighters in Dronzina's field study, by source (``kg_fighter_study_sample``)."""
+
+    source: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['all_sources', 'family_member_interviews', 'fighter_interviews', 'media_material'])
+    source_label: Series[pd.StringDtype] = pa.Field(nullable=False)
+    value: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=0, le=30)
+    as_printed: Series[pd.StringDtype] = pa.Field(nullable=False)
+    note: Series[pd.StringDtype] = pa.Field(nullable=True)
+    paper_id: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['szabo_welcome', 'imanaliev', 'dunay', 'akimbekov', 'knyazev', 'spinghar', 'sikorskaia', 'sabirov', 'karatayeva', 'dronzina', 'ergashev', 'osce_office'])
+    page: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=6, le=214)
+    line: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=1, le=8240)
+    quote: Series[pd.StringDtype] = pa.Field(nullable=False)
+
+    class Config:
+        strict = True
+        ordered = True
+
+
+class KgYouthMediaStudyDesign(pa.DataFrameModel):
+    """Design of the SFCG study of youth radicalization and media in Kyrgyzstan (Sikorskaia) (``kg_youth_media_study_design``)."""
+
+    parameter: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['report_year', 'structured_interviews', 'regions', 'respondent_age_range', 'field_researchers', 'evaluation_indicators'])
+    described_as: Series[pd.StringDtype] = pa.Field(nullable=False)
+    as_printed: Series[pd.StringDtype] = pa.Field(nullable=False)
+    low: Series[pd.Float64Dtype] = pa.Field(nullable=True, ge=0)
+    high: Series[pd.Float64Dtype] = pa.Field(nullable=True, ge=0)
+    qualifier: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=['over'])
+    unit: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['year', 'interviews', 'regions', 'fighters', 'years', 'researchers', 'indicators'])
+    footnote: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=73, le=107)
+    note: Series[pd.StringDtype] = pa.Field(nullable=True)
+    paper_id: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['szabo_welcome', 'imanaliev', 'dunay', 'akimbekov', 'knyazev', 'spinghar', 'sikorskaia', 'sabirov', 'karatayeva', 'dronzina', 'ergashev', 'osce_office'])
+    page: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=6, le=214)
+    line: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=1, le=8240)
+    quote: Series[pd.StringDtype] = pa.Field(nullable=False)
+
+    class Config:
+        strict = True
+        ordered = True
+
+
+class KgYouthMediaStudyResults(pa.DataFrameModel):
+    """Results of the SFCG study of youth radicalization and media in Kyrgyzstan (Sikorskaia) (``kg_youth_media_study_results``)."""
+
+    result: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['trust_media_information', 'accounts_odnoklassniki_vkontakte', 'low_media_culture_literacy'])
+    respondents: Series[pd.StringDtype] = pa.Field(nullable=False)
+    finding: Series[pd.StringDtype] = pa.Field(nullable=False)
+    as_printed: Series[pd.StringDtype] = pa.Field(nullable=False)
+    numerator_low: Series[pd.Float64Dtype] = pa.Field(nullable=True, ge=0)
+    numerator_high: Series[pd.Float64Dtype] = pa.Field(nullable=True, ge=0)
+    denominator: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=1)
+    qualifier: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=['over', 'nearly'])
+    figure: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1, le=5)
+    footnote: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=73, le=107)
+    note: Series[pd.StringDtype] = pa.Field(nullable=True)
+    paper_id: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['szabo_welcome', 'imanaliev', 'dunay', 'akimbekov', 'knyazev', 'spinghar', 'sikorskaia', 'sabirov', 'karatayeva', 'dronzina', 'ergashev', 'osce_office'])
+    page: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=6, le=214)
+    line: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=1, le=8240)
+    quote: Series[pd.StringDtype] = pa.Field(nullable=False)
+
+    class Config:
+        strict = True
+        ordered = True
+
+
+class KzHotlineOrganisation(pa.DataFrameModel):
+    """Kazakhstan's hotline for illegal content - organisation and INHOPE membership (``kz_hotline_organisation``)."""
+
+    figure: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['hotline_created', 'inhope_member_since', 'prosecutor_memorandum_signed', 'staff', 'analysts', 'inhope_members', 'inhope_member_countries'])
+    value: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0)
+    unit: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['persons', 'organisations', 'countries', 'year'])
+    year: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=2011, le=2018)
+    month: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'])
     as_printed: Series[pd.StringDtype] = pa.Field(nullable=False)
     note: Series[pd.StringDtype] = pa.Field(nullable=True)
     paper_id: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['szabo_welcome', 'imanaliev', 'dunay', 'akimbekov', 'knyazev', 'spinghar', 'sikorskaia', 'sabirov', 'karatayeva', 'dronzina', 'ergashev', 'osce_office'])
@@ -57,6 +276,221 @@ class KzHotlineReports(pa.DataFrameModel):
 
     year: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=2011, le=2017)
     reports: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=0)
+    as_printed: Series[pd.StringDtype] = pa.Field(nullable=False)
+    note: Series[pd.StringDtype] = pa.Field(nullable=True)
+    paper_id: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['szabo_welcome', 'imanaliev', 'dunay', 'akimbekov', 'knyazev', 'spinghar', 'sikorskaia', 'sabirov', 'karatayeva', 'dronzina', 'ergashev', 'osce_office'])
+    page: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=6, le=214)
+    line: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=1, le=8240)
+    quote: Series[pd.StringDtype] = pa.Field(nullable=False)
+
+    class Config:
+        strict = True
+        ordered = True
+
+
+class KzInternetUsers(pa.DataFrameModel):
+    """Internet users in Kazakhstan as a share of the population, 2005, 2010 and 2011 (``kz_internet_users``)."""
+
+    year: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=2005, le=2011)
+    measure: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['users_share_of_population', 'users_incl_mobile_share_of_population'])
+    value: Series[pd.Float64Dtype] = pa.Field(nullable=False, ge=0, le=100)
+    as_printed: Series[pd.StringDtype] = pa.Field(nullable=False)
+    footnote: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=121, le=121)
+    note: Series[pd.StringDtype] = pa.Field(nullable=True)
+    paper_id: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['szabo_welcome', 'imanaliev', 'dunay', 'akimbekov', 'knyazev', 'spinghar', 'sikorskaia', 'sabirov', 'karatayeva', 'dronzina', 'ergashev', 'osce_office'])
+    page: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=6, le=214)
+    line: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=1, le=8240)
+    quote: Series[pd.StringDtype] = pa.Field(nullable=False)
+
+    class Config:
+        strict = True
+        ordered = True
+
+
+class KzRecruitmentRiskFigures(pa.DataFrameModel):
+    """Kazakhstan - figures on the audience open to terrorist propaganda (``kz_recruitment_risk_figures``)."""
+
+    figure: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['people_knowing_only_kazakh', 'university_graduates'])
+    year: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=2017, le=2017)
+    low: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0)
+    high: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0)
+    qualifier: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=['over'])
+    as_printed: Series[pd.StringDtype] = pa.Field(nullable=False)
+    note: Series[pd.StringDtype] = pa.Field(nullable=True)
+    paper_id: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['szabo_welcome', 'imanaliev', 'dunay', 'akimbekov', 'knyazev', 'spinghar', 'sikorskaia', 'sabirov', 'karatayeva', 'dronzina', 'ergashev', 'osce_office'])
+    page: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=6, le=214)
+    line: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=1, le=8240)
+    quote: Series[pd.StringDtype] = pa.Field(nullable=False)
+
+    class Config:
+        strict = True
+        ordered = True
+
+
+class OsceFieldOperationsBudget2017(pa.DataFrameModel):
+    """OSCE Unified Budget 2017 and its field operations (``osce_field_operations_budget_2017``)."""
+
+    item: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['unified_budget', 'field_operations', 'post_soviet_presences', 'tajikistan', 'kyrgyzstan'])
+    measure: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['amount', 'share_of_unified_budget', 'share_of_field_operations', 'presences'])
+    country: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=['Tajikistan', 'Kyrgyzstan'])
+    iso3: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=['TJK', 'KGZ'])
+    low: Series[pd.Float64Dtype] = pa.Field(nullable=True, ge=0)
+    high: Series[pd.Float64Dtype] = pa.Field(nullable=True, ge=0)
+    qualifier: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=['nearly', 'less_than'])
+    as_printed: Series[pd.StringDtype] = pa.Field(nullable=False)
+    unit: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['eur', 'percent', 'fraction', 'presences'])
+    footnote: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=19, le=19)
+    note: Series[pd.StringDtype] = pa.Field(nullable=True)
+    paper_id: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['szabo_welcome', 'imanaliev', 'dunay', 'akimbekov', 'knyazev', 'spinghar', 'sikorskaia', 'sabirov', 'karatayeva', 'dronzina', 'ergashev', 'osce_office'])
+    page: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=6, le=214)
+    line: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=1, le=8240)
+    quote: Series[pd.StringDtype] = pa.Field(nullable=False)
+
+    class Config:
+        strict = True
+        ordered = True
+
+
+class OsceFieldPresenceEvents(pa.DataFrameModel):
+    """OSCE field presences - openings, downgrades and closures with their years (``osce_field_presence_events``)."""
+
+    place: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['Tajikistan', 'Uzbekistan', 'Central Asia', 'Estonia', 'Latvia', 'Croatia', 'Kazakhstan', 'Kyrgyzstan', 'Georgia', 'Armenia'])
+    iso3: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=['TJK', 'UZB', 'KAZ', 'KGZ', 'EST', 'LVA', 'HRV', 'GEO', 'ARM'])
+    event: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['presence_established', 'liaison_office_opened', 'presence_in_every_state', 'field_office_closed', 'presence_reduced', 'presence_abolished', 'reduced_to_programme_office', 'downgrade_negotiations_started', 'downgrade_talks_ended', 'presence_terminated_by_another_state'])
+    year: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=1990, le=2018)
+    month: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'])
+    qualifier: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=['by'])
+    as_printed: Series[pd.StringDtype] = pa.Field(nullable=False)
+    footnote: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=21, le=21)
+    note: Series[pd.StringDtype] = pa.Field(nullable=True)
+    paper_id: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['szabo_welcome', 'imanaliev', 'dunay', 'akimbekov', 'knyazev', 'spinghar', 'sikorskaia', 'sabirov', 'karatayeva', 'dronzina', 'ergashev', 'osce_office'])
+    page: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=6, le=214)
+    line: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=1, le=8240)
+    quote: Series[pd.StringDtype] = pa.Field(nullable=False)
+
+    class Config:
+        strict = True
+        ordered = True
+
+
+class PewMuslimAttitudes(pa.DataFrameModel):
+    """Muslim attitudes in Kazakhstan, Kyrgyzstan and Afghanistan (Pew Research Center survey) (``pew_muslim_attitudes``)."""
+
+    country: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['Kazakhstan', 'Kyrgyzstan', 'Afghanistan'])
+    iso3: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['KAZ', 'KGZ', 'AFG'])
+    question: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['violence_against_civilians_justified', 'sharia_official_law'])
+    question_as_printed: Series[pd.StringDtype] = pa.Field(nullable=False)
+    answer: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['often_sometimes_justified', 'favour'])
+    value: Series[pd.Float64Dtype] = pa.Field(nullable=False, ge=0, le=100)
+    as_printed: Series[pd.StringDtype] = pa.Field(nullable=False)
+    attributed_to: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['Pew Research Center, “The World’s Muslims: Religion, Politics and Society”'])
+    footnote: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=61, le=72)
+    note: Series[pd.StringDtype] = pa.Field(nullable=True)
+    paper_id: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['szabo_welcome', 'imanaliev', 'dunay', 'akimbekov', 'knyazev', 'spinghar', 'sikorskaia', 'sabirov', 'karatayeva', 'dronzina', 'ergashev', 'osce_office'])
+    page: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=6, le=214)
+    line: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=1, le=8240)
+    quote: Series[pd.StringDtype] = pa.Field(nullable=False)
+
+    class Config:
+        strict = True
+        ordered = True
+
+
+class UnitedCyberCaliphateClaims(pa.DataFrameModel):
+    """Cyberattacks claimed by the United Cyber Caliphate, 23 May - 21 July 2018 (``united_cyber_caliphate_claims``)."""
+
+    claim: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['websites_crashed_ddos', 'websites_disrupted', 'social_media_accounts_hacked'])
+    target: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['websites', 'social_media_accounts'])
+    period_start: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['2018-05-23'])
+    period_end: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['2018-07-21'])
+    published: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['2018-07-26'])
+    low: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=0)
+    high: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0)
+    qualifier: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=['over'])
+    as_printed: Series[pd.StringDtype] = pa.Field(nullable=False)
+    footnote: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=154, le=154)
+    note: Series[pd.StringDtype] = pa.Field(nullable=True)
+    paper_id: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['szabo_welcome', 'imanaliev', 'dunay', 'akimbekov', 'knyazev', 'spinghar', 'sikorskaia', 'sabirov', 'karatayeva', 'dronzina', 'ergashev', 'osce_office'])
+    page: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=6, le=214)
+    line: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=1, le=8240)
+    quote: Series[pd.StringDtype] = pa.Field(nullable=False)
+
+    class Config:
+        strict = True
+        ordered = True
+
+
+class UzAfghanistanInfrastructureProjects(pa.DataFrameModel):
+    """Uzbekistan's infrastructure projects in Afghanistan (``uz_afghanistan_infrastructure_projects``)."""
+
+    project: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['highway_bridges_mazar_i_sharif_kabul', 'power_line_kabul_uzbekistan_border', 'railway_hairatan_mazar_i_sharif', 'railway_mazar_i_sharif_kabul_kandahar_herat'])
+    project_status: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['built', 'proposed'])
+    measure: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['bridges_built_and_repaired', 'length_km', 'voltage_kv', 'cost_usd'])
+    period: Series[pd.StringDtype] = pa.Field(nullable=True)
+    low: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0)
+    high: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0)
+    qualifier: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=['over', 'nearly'])
+    as_printed: Series[pd.StringDtype] = pa.Field(nullable=False)
+    note: Series[pd.StringDtype] = pa.Field(nullable=True)
+    paper_id: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['szabo_welcome', 'imanaliev', 'dunay', 'akimbekov', 'knyazev', 'spinghar', 'sikorskaia', 'sabirov', 'karatayeva', 'dronzina', 'ergashev', 'osce_office'])
+    page: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=6, le=214)
+    line: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=1, le=8240)
+    quote: Series[pd.StringDtype] = pa.Field(nullable=False)
+
+    class Config:
+        strict = True
+        ordered = True
+
+
+class UzIslamicEducationInstitutions(pa.DataFrameModel):
+    """Islamic education institutions in Uzbekistan (``uz_islamic_education_institutions``)."""
+
+    institution: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['post_soviet_system', 'centre_for_islamic_civilization', 'international_islamic_academy'])
+    status: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['created', 'planned'])
+    measure: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['specialized_secondary_schools', 'specialized_higher_schools', 'masters_degree_programmes'])
+    period: Series[pd.StringDtype] = pa.Field(nullable=True)
+    value: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=0)
+    as_printed: Series[pd.StringDtype] = pa.Field(nullable=False)
+    footnote: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1, le=194)
+    note: Series[pd.StringDtype] = pa.Field(nullable=True)
+    paper_id: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['szabo_welcome', 'imanaliev', 'dunay', 'akimbekov', 'knyazev', 'spinghar', 'sikorskaia', 'sabirov', 'karatayeva', 'dronzina', 'ergashev', 'osce_office'])
+    page: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=6, le=214)
+    line: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=1, le=8240)
+    quote: Series[pd.StringDtype] = pa.Field(nullable=False)
+
+    class Config:
+        strict = True
+        ordered = True
+
+
+class UzLabourMigrants(pa.DataFrameModel):
+    """Labour migrants from Uzbekistan in Russia and Kazakhstan (``uz_labour_migrants``)."""
+
+    destination: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['Russia', 'Kazakhstan', 'Russia and Kazakhstan'])
+    destination_iso3: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=['RUS', 'KAZ'])
+    status: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['legal', 'illegal', 'total'])
+    year: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1991, le=2019)
+    low: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0)
+    high: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0)
+    qualifier: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=['nearly', 'over'])
+    as_printed: Series[pd.StringDtype] = pa.Field(nullable=False)
+    attributed_to: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=['Official data', 'Some independent experts'])
+    note: Series[pd.StringDtype] = pa.Field(nullable=True)
+    paper_id: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['szabo_welcome', 'imanaliev', 'dunay', 'akimbekov', 'knyazev', 'spinghar', 'sikorskaia', 'sabirov', 'karatayeva', 'dronzina', 'ergashev', 'osce_office'])
+    page: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=6, le=214)
+    line: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=1, le=8240)
+    quote: Series[pd.StringDtype] = pa.Field(nullable=False)
+
+    class Config:
+        strict = True
+        ordered = True
+
+
+class UzPopulation(pa.DataFrameModel):
+    """Population of Uzbekistan, total and share under 30 (``uz_population``)."""
+
+    measure: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['population', 'share_under_30_percent'])
+    value: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=0)
     as_printed: Series[pd.StringDtype] = pa.Field(nullable=False)
     note: Series[pd.StringDtype] = pa.Field(nullable=True)
     paper_id: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['szabo_welcome', 'imanaliev', 'dunay', 'akimbekov', 'knyazev', 'spinghar', 'sikorskaia', 'sabirov', 'karatayeva', 'dronzina', 'ergashev', 'osce_office'])

@@ -12,20 +12,110 @@ from cadata.loading import load
 if TYPE_CHECKING:
     from pandera.typing import DataFrame
 
+    from cadata.models import AfIsilPresence
     from cadata.models import CaFighterEstimates
+    from cadata.models import CybercrimeConventionStates2005
+    from cadata.models import FighterEstimates
+    from cadata.models import KgFacebookUsers
+    from cadata.models import KgFighterStudyAge
+    from cadata.models import KgFighterStudyProfile
+    from cadata.models import KgFighterStudySample
+    from cadata.models import KgYouthMediaStudyDesign
+    from cadata.models import KgYouthMediaStudyResults
+    from cadata.models import KzHotlineOrganisation
     from cadata.models import KzHotlineReportShares
     from cadata.models import KzHotlineReports
+    from cadata.models import KzInternetUsers
+    from cadata.models import KzRecruitmentRiskFigures
+    from cadata.models import OsceFieldOperationsBudget2017
+    from cadata.models import OsceFieldPresenceEvents
+    from cadata.models import PewMuslimAttitudes
+    from cadata.models import UnitedCyberCaliphateClaims
+    from cadata.models import UzAfghanistanInfrastructureProjects
+    from cadata.models import UzIslamicEducationInstitutions
+    from cadata.models import UzLabourMigrants
+    from cadata.models import UzPopulation
 
 __all__ = [
+    "af_isil_presence",
     "ca_fighter_estimates",
+    "cybercrime_convention_states_2005",
+    "fighter_estimates",
+    "kg_facebook_users",
+    "kg_fighter_study_age",
+    "kg_fighter_study_profile",
+    "kg_fighter_study_sample",
+    "kg_youth_media_study_design",
+    "kg_youth_media_study_results",
+    "kz_hotline_organisation",
     "kz_hotline_report_shares",
     "kz_hotline_reports",
+    "kz_internet_users",
+    "kz_recruitment_risk_figures",
+    "osce_field_operations_budget_2017",
+    "osce_field_presence_events",
+    "pew_muslim_attitudes",
+    "united_cyber_caliphate_claims",
+    "uz_afghanistan_infrastructure_projects",
+    "uz_islamic_education_institutions",
+    "uz_labour_migrants",
+    "uz_population",
 ]
+
+
+def af_isil_presence() -> DataFrame[AfIsilPresence]:
+    """ISIL (Wilayah Khorasan) in Afghanistan. Data card: ``cadata.info("af_isil_presence")``."""
+    return cast("DataFrame[AfIsilPresence]", load("af_isil_presence"))
 
 
 def ca_fighter_estimates() -> DataFrame[CaFighterEstimates]:
     """Approximate number of fighters from the Central Asian countries, by source. Data card: ``cadata.info("ca_fighter_estimates")``."""
     return cast("DataFrame[CaFighterEstimates]", load("ca_fighter_estimates"))
+
+
+def cybercrime_convention_states_2005() -> DataFrame[CybercrimeConventionStates2005]:
+    """Countries that had signed the Council of Europe Convention on Cybercrime, by 2005. Data card: ``cadata.info("cybercrime_convention_states_2005")``."""
+    return cast("DataFrame[CybercrimeConventionStates2005]", load("cybercrime_convention_states_2005"))
+
+
+def fighter_estimates() -> DataFrame[FighterEstimates]:
+    """Every estimate of numbers of fighters in the volume, harmonized. Data card: ``cadata.info("fighter_estimates")``."""
+    return cast("DataFrame[FighterEstimates]", load("fighter_estimates"))
+
+
+def kg_facebook_users() -> DataFrame[KgFacebookUsers]:
+    """Facebook users in Kyrgyzstan (Sikorskaia). Data card: ``cadata.info("kg_facebook_users")``."""
+    return cast("DataFrame[KgFacebookUsers]", load("kg_facebook_users"))
+
+
+def kg_fighter_study_age() -> DataFrame[KgFighterStudyAge]:
+    """Ages of the Kyrgyzstani fighters in Dronzina's field study. Data card: ``cadata.info("kg_fighter_study_age")``."""
+    return cast("DataFrame[KgFighterStudyAge]", load("kg_fighter_study_age"))
+
+
+def kg_fighter_study_profile() -> DataFrame[KgFighterStudyProfile]:
+    """Profile of the Kyrgyzstani fighters in Dronzina's field study. Data card: ``cadata.info("kg_fighter_study_profile")``."""
+    return cast("DataFrame[KgFighterStudyProfile]", load("kg_fighter_study_profile"))
+
+
+def kg_fighter_study_sample() -> DataFrame[KgFighterStudySample]:
+    """Life stories of Kyrgyzstani fighters in Dronzina's field study, by source. Data card: ``cadata.info("kg_fighter_study_sample")``."""
+    return cast("DataFrame[KgFighterStudySample]", load("kg_fighter_study_sample"))
+
+
+def kg_youth_media_study_design() -> DataFrame[KgYouthMediaStudyDesign]:
+    """Design of the SFCG study of youth radicalization and media in Kyrgyzstan (Sikorskaia). Data card: ``cadata.info("kg_youth_media_study_design")``."""
+    return cast("DataFrame[KgYouthMediaStudyDesign]", load("kg_youth_media_study_design"))
+
+
+def kg_youth_media_study_results() -> DataFrame[KgYouthMediaStudyResults]:
+    """Results of the SFCG study of youth radicalization and media in Kyrgyzstan (Sikorskaia). Data card: ``cadata.info("kg_youth_media_study_results")``."""
+    return cast("DataFrame[KgYouthMediaStudyResults]", load("kg_youth_media_study_results"))
+
+
+def kz_hotline_organisation() -> DataFrame[KzHotlineOrganisation]:
+    """Kazakhstan's hotline for illegal content - organisation and INHOPE membership. Data card: ``cadata.info("kz_hotline_organisation")``."""
+    return cast("DataFrame[KzHotlineOrganisation]", load("kz_hotline_organisation"))
 
 
 def kz_hotline_report_shares() -> DataFrame[KzHotlineReportShares]:
@@ -36,3 +126,53 @@ def kz_hotline_report_shares() -> DataFrame[KzHotlineReportShares]:
 def kz_hotline_reports() -> DataFrame[KzHotlineReports]:
     """Reports received by Kazakhstan's hotline for illegal content, 2011-2017. Data card: ``cadata.info("kz_hotline_reports")``."""
     return cast("DataFrame[KzHotlineReports]", load("kz_hotline_reports"))
+
+
+def kz_internet_users() -> DataFrame[KzInternetUsers]:
+    """Internet users in Kazakhstan as a share of the population, 2005, 2010 and 2011. Data card: ``cadata.info("kz_internet_users")``."""
+    return cast("DataFrame[KzInternetUsers]", load("kz_internet_users"))
+
+
+def kz_recruitment_risk_figures() -> DataFrame[KzRecruitmentRiskFigures]:
+    """Kazakhstan - figures on the audience open to terrorist propaganda. Data card: ``cadata.info("kz_recruitment_risk_figures")``."""
+    return cast("DataFrame[KzRecruitmentRiskFigures]", load("kz_recruitment_risk_figures"))
+
+
+def osce_field_operations_budget_2017() -> DataFrame[OsceFieldOperationsBudget2017]:
+    """OSCE Unified Budget 2017 and its field operations. Data card: ``cadata.info("osce_field_operations_budget_2017")``."""
+    return cast("DataFrame[OsceFieldOperationsBudget2017]", load("osce_field_operations_budget_2017"))
+
+
+def osce_field_presence_events() -> DataFrame[OsceFieldPresenceEvents]:
+    """OSCE field presences - openings, downgrades and closures with their years. Data card: ``cadata.info("osce_field_presence_events")``."""
+    return cast("DataFrame[OsceFieldPresenceEvents]", load("osce_field_presence_events"))
+
+
+def pew_muslim_attitudes() -> DataFrame[PewMuslimAttitudes]:
+    """Muslim attitudes in Kazakhstan, Kyrgyzstan and Afghanistan (Pew Research Center survey). Data card: ``cadata.info("pew_muslim_attitudes")``."""
+    return cast("DataFrame[PewMuslimAttitudes]", load("pew_muslim_attitudes"))
+
+
+def united_cyber_caliphate_claims() -> DataFrame[UnitedCyberCaliphateClaims]:
+    """Cyberattacks claimed by the United Cyber Caliphate, 23 May - 21 July 2018. Data card: ``cadata.info("united_cyber_caliphate_claims")``."""
+    return cast("DataFrame[UnitedCyberCaliphateClaims]", load("united_cyber_caliphate_claims"))
+
+
+def uz_afghanistan_infrastructure_projects() -> DataFrame[UzAfghanistanInfrastructureProjects]:
+    """Uzbekistan's infrastructure projects in Afghanistan. Data card: ``cadata.info("uz_afghanistan_infrastructure_projects")``."""
+    return cast("DataFrame[UzAfghanistanInfrastructureProjects]", load("uz_afghanistan_infrastructure_projects"))
+
+
+def uz_islamic_education_institutions() -> DataFrame[UzIslamicEducationInstitutions]:
+    """Islamic education institutions in Uzbekistan. Data card: ``cadata.info("uz_islamic_education_institutions")``."""
+    return cast("DataFrame[UzIslamicEducationInstitutions]", load("uz_islamic_education_institutions"))
+
+
+def uz_labour_migrants() -> DataFrame[UzLabourMigrants]:
+    """Labour migrants from Uzbekistan in Russia and Kazakhstan. Data card: ``cadata.info("uz_labour_migrants")``."""
+    return cast("DataFrame[UzLabourMigrants]", load("uz_labour_migrants"))
+
+
+def uz_population() -> DataFrame[UzPopulation]:
+    """Population of Uzbekistan, total and share under 30. Data card: ``cadata.info("uz_population")``."""
+    return cast("DataFrame[UzPopulation]", load("uz_population"))

@@ -54,7 +54,44 @@ def _hotline_shares(df: pd.DataFrame, tables: Tables, curated: Path) -> pd.DataF
     return out
 
 
+#: Ergashev's Table 1 columns, as fighter_estimates measures and attributions.
+TABLE1_COLUMNS = {
+    "fighters_open_sources": ("fighters", "open sources"),
+    "fighters_intelligence_services": ("fighters", "intelligence services"),
+    "killed": ("killed", "not stated"),
+    "returned": ("returned", "not stated"),
+    "convicted": ("convicted", "not stated"),
+}
+
+
+def _fighter_estimates(df: pd.DataFrame, tables: Tables, curated: Path) -> pd.DataFrame:
+    """Append Ergashev's Table 1 (ca_fighter_estimates), one row per cell, to the text's estimates.
+
+    The cells are curated once, in ca_fighter_estimates; here they only change shape.
+    """
+    import pandas as pd
+
+    rows = []
+    for cell in tables["ca_fighter_estimates"].to_dict("records"):
+        measure, attributed_to = TABLE1_COLUMNS[str(cell["indicator"])]
+        number = list(TABLE1_COLUMNS).index(str(cell["indicator"])) + 1
+        rows.append(
+            {
+                "estimate_id": f"{cell['paper_id']}-{cell['line']}-{number}",
+                "origin": cell["country"], "origin_iso3": cell["iso3"], "theatre": "syria_iraq",
+                "organization": "any", "measure": measure, "period": None, "period_start": None,
+                "period_end": None, "low": cell["low"], "high": cell["high"], "qualifier": cell["qualifier"],
+                "as_printed": cell["as_printed"], "attributed_to": attributed_to, "footnote": None,
+                "source_table": "ergashev_table_1", "note": cell["note"], "paper_id": cell["paper_id"],
+                "page": cell["page"], "line": cell["line"], "quote": cell["quote"],
+            }
+        )
+    table1 = pd.DataFrame(rows, columns=list(df.columns)).astype(df.dtypes.to_dict())
+    return pd.concat([df, table1], ignore_index=True)
+
+
 ASSEMBLIES: dict[str, Assembly] = {
+    "fighter_estimates": Assembly(frozenset(), _fighter_estimates, needs=("ca_fighter_estimates",)),
     "kz_hotline_report_shares": Assembly(
         frozenset({"category_label", "category_existed", "reports_derived"}),
         _hotline_shares,

@@ -170,3 +170,18 @@ def read_page_starts(path: Path) -> list[tuple[int, int]]:
     """curated/source_pages.csv as (first_line, page), in order."""
     _, rows = read_rows(path)
     return [(int(r["first_line"]), int(r["page"])) for r in rows]
+
+
+CARD_KEYS = ("title", "description", "row", "unit", "population", "period", "paper_id", "pages")
+
+
+def check_card(path: Path, card: dict[str, Any], papers: dict[str, Paper]) -> list[str]:
+    """Problems of a data card: missing keys, unknown papers."""
+    problems = [f"{path}: the data card has no {key!r}; add it" for key in CARD_KEYS if not card.get(key)]
+    ids = card.get("paper_id")
+    for paper_id in ids if isinstance(ids, list) else [ids] if ids else []:
+        if str(paper_id) not in papers:
+            problems.append(f"{path}: paper_id {paper_id!r} is not in curated/papers.csv")
+    if "caveats" in card and not isinstance(card["caveats"], list):
+        problems.append(f"{path}: caveats must be a list")
+    return problems

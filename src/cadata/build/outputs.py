@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from cadata import __version__
 from cadata.build import codegen, provenance
 from cadata.build.assemble import ASSEMBLIES
-from cadata.build.inputs import read_page_starts, read_papers, read_schema, read_table, read_yaml, where
+from cadata.build.inputs import check_card, read_page_starts, read_papers, read_schema, read_table, read_yaml, where
 from cadata.errors import BuildError, CuratedDataError
 from cadata.rules import RULES, rules_for
 from cadata.source_text import page_of, read_lines
@@ -93,6 +93,9 @@ def render(root: Path, source: Path | None, only: set[str] | None = None) -> dic
         schema = schemas[name]
         path = curated / f"{name}.csv"
         meta = read_yaml(curated / f"{name}.yaml")
+        if card_problems := check_card(curated / f"{name}.yaml", meta, papers):
+            problems += card_problems
+            continue
         assembly = ASSEMBLIES.get(name)
         if missing := sorted(_needs(name) - set(tables)):
             problems.append(f"{where(path, None)}: not checked, because {', '.join(missing)} it needs failed")
@@ -113,8 +116,13 @@ def render(root: Path, source: Path | None, only: set[str] | None = None) -> dic
         tables[name] = df
         data = _parquet_bytes(df, schema)
         outputs[f"datasets/{name}.parquet"] = data
-        paper = papers[str(meta["paper_id"])]
-        paper_pages = f"{page_of(paper.first_line, page_starts)}\u2013{page_of(paper.last_line, page_starts)}"
+        ids = meta["paper_id"] if isinstance(meta["paper_id"], list) else [meta["paper_id"]]
+        cited = [papers[str(i)] for i in ids]
+        paper_title = "; ".join(p.title for p in cited)
+        authors = "; ".join(p.authors for p in cited)
+        paper_pages = "; ".join(
+            f"{page_of(p.first_line, page_starts)}\u2013{page_of(p.last_line, page_starts)}" for p in cited
+        )
         cards[name] = meta
         resources.append(
             {
@@ -126,8 +134,10 @@ def render(root: Path, source: Path | None, only: set[str] | None = None) -> dic
                 "description": meta["description"],
                 "hash": "sha256:" + hashlib.sha256(data).hexdigest(),
                 "cadata_bytes": len(data),
-                "sources": [{"title": f"{paper.authors}, \u201c{paper.title}\u201d, in {package_meta['source']['title']}"}],
-                "cadata_card": _card(meta, paper.title, paper.authors, paper_pages, len(df)),
+                "sources": [
+                    {"title": f"{p.authors}, \u201c{p.title}\u201d, in {package_meta['source']['title']}"} for p in cited
+                ],
+                "cadata_card": _card(meta, paper_title, authors, paper_pages, len(df)),
                 "schema": schema,
             }
         )

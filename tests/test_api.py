@@ -63,7 +63,7 @@ def test_info_is_a_data_card() -> None:
     card = cadata.info("kz_hotline_reports")
     assert card.paper_authors == "Shavkat Sabirov"
     assert card.paper_title == "Cybersecurity Threats: Challenges and Countermeasures"
-    assert card.pages == "150" and card.paper_pages == "135\u2013153"
+    assert card.pages == "150" and [p.pages for p in card.papers] == ["135\u2013153"]
     assert card.rows == 7 and card.primary_key == ["year"]
     assert "3,250" in " ".join(card.caveats)
     assert "Sabirov" in card.citation and "cadata 0.1.0" in card.citation
@@ -91,3 +91,25 @@ def test_second_load_returns_an_independent_copy() -> None:
     first.loc[0, "reports"] = -1
     second = cadata.load("kz_hotline_reports")
     assert second.loc[0, "reports"] == 258
+
+
+def test_second_load_does_not_read_the_file(monkeypatch: pytest.MonkeyPatch) -> None:
+    import pyarrow.parquet as pq
+
+    cadata.load("kz_hotline_report_shares")
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the file was read again")
+
+    monkeypatch.setattr(pq, "read_table", refuse)
+    monkeypatch.setattr("cadata._integrity.sha256_of", refuse)
+    again = cadata.load("kz_hotline_report_shares")
+    assert len(again) == 56
+
+
+def test_readme_lists_every_table() -> None:
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    missing = [name for name in cadata.list_datasets() if f"`{name}`" not in readme]
+    assert not missing, f"README.md's table list lacks {missing}"

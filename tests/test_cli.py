@@ -39,7 +39,7 @@ def test_show_formats(capsys: pytest.CaptureFixture[str]) -> None:
 def test_info_prints_the_card(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["info", "ca_fighter_estimates"]) == 0
     out = capsys.readouterr().out
-    assert "Bahtier Ergashev" in out and "printed page 199" in out
+    assert "Bahtier Ergashev" in out and "printed page(s) 199" in out
 
 
 @pytest.mark.parametrize(

@@ -24,6 +24,21 @@ class Field:
 
 
 @dataclass(frozen=True)
+class Paper:
+    """A contribution of the volume that a table's rows come from."""
+
+    paper_id: str
+    title: str
+    authors: str
+    pages: str
+
+    @property
+    def citation(self) -> str:
+        """The paper in the volume, for a reference list."""
+        return f"{self.authors}. \u201c{self.title}.\u201d In {VOLUME_TITLE}, pp. {self.pages}. {PUBLISHER}, n.d."
+
+
+@dataclass(frozen=True)
 class DatasetInfo:
     """What a table is, where it comes from, and how to cite it."""
 
@@ -34,10 +49,7 @@ class DatasetInfo:
     unit: str
     population: str
     period: str
-    paper_id: str
-    paper_title: str
-    paper_authors: str
-    paper_pages: str
+    papers: list[Paper]
     pages: str
     license: str
     rows: int
@@ -47,13 +59,20 @@ class DatasetInfo:
     version: str = ""
 
     @property
+    def paper_authors(self) -> str:
+        """The authors of the source papers, joined by semicolons."""
+        return "; ".join(p.authors for p in self.papers)
+
+    @property
+    def paper_title(self) -> str:
+        """The titles of the source papers, joined by semicolons."""
+        return "; ".join(p.title for p in self.papers)
+
+    @property
     def citation(self) -> str:
-        """How to cite the table: the source paper first, then cadata."""
-        return (
-            f"{self.paper_authors}. \u201c{self.paper_title}.\u201d In {VOLUME_TITLE}, "
-            f"pp. {self.paper_pages}. {PUBLISHER}, n.d. Table \u201c{self.name}\u201d "
-            f"(printed page {self.pages}) as curated in cadata {self.version}."
-        )
+        """How to cite the table: the source papers first, then cadata."""
+        papers = " ".join(p.citation for p in self.papers)
+        return f"{papers} Table \u201c{self.name}\u201d (printed pages {self.pages}) as curated in cadata {self.version}."
 
     def __str__(self) -> str:
         lines = [
@@ -65,7 +84,8 @@ class DatasetInfo:
             f"Unit:       {self.unit}",
             f"Population: {self.population}",
             f"Period:     {self.period}",
-            f"Source:     {self.paper_authors}, \u201c{self.paper_title}\u201d, printed page {self.pages}",
+            *[f"Source:     {p.authors}, \u201c{p.title}\u201d (pp. {p.pages})" for p in self.papers],
+            f"Pages:      printed page(s) {self.pages}",
             f"Rows:       {self.rows}; key: {', '.join(self.primary_key)}",
             f"License:    {self.license}",
         ]
@@ -106,10 +126,7 @@ def info(name: str) -> DatasetInfo:
         unit=str(card.get("unit", "")),
         population=str(card.get("population", "")),
         period=str(card.get("period", "")),
-        paper_id=str(card.get("paper_id", "")),
-        paper_title=str(card.get("paper_title", "")),
-        paper_authors=str(card.get("paper_authors", "")),
-        paper_pages=str(card.get("paper_pages", "")),
+        papers=[Paper(str(p["paper_id"]), str(p["title"]), str(p["authors"]), str(p["pages"])) for p in card.get("papers", [])],
         pages=str(card.get("pages", "")),
         license=", ".join(str(lic.get("title") or lic.get("name")) for lic in licenses),
         rows=int(card.get("rows", 0)),

@@ -172,7 +172,7 @@ def read_page_starts(path: Path) -> list[tuple[int, int]]:
     return [(int(r["first_line"]), int(r["page"])) for r in rows]
 
 
-CARD_KEYS = ("title", "description", "row", "unit", "population", "period", "paper_id", "pages")
+CARD_KEYS = ("title", "description", "row", "unit", "population", "period", "paper_id")
 
 
 def check_card(path: Path, card: dict[str, Any], papers: dict[str, Paper]) -> list[str]:
@@ -182,6 +182,8 @@ def check_card(path: Path, card: dict[str, Any], papers: dict[str, Paper]) -> li
     for paper_id in ids if isinstance(ids, list) else [ids] if ids else []:
         if str(paper_id) not in papers:
             problems.append(f"{path}: paper_id {paper_id!r} is not in curated/papers.csv")
+    if "pages" in card:
+        problems.append(f"{path}: remove 'pages': the build derives the printed pages from the rows")
     if "caveats" in card and not isinstance(card["caveats"], list):
         problems.append(f"{path}: caveats must be a list")
     return problems

@@ -53,10 +53,26 @@ def _parquet_bytes(df: pd.DataFrame, schema: dict[str, Any]) -> bytes:
     return bytes(sink.getvalue().to_pybytes())
 
 
-def _card(meta: dict[str, Any], paper_title: str, authors: str, paper_pages: str, rows: int) -> dict[str, Any]:
-    keys = ("row", "unit", "population", "period", "paper_id", "pages", "caveats")
+def page_ranges(pages: list[int]) -> str:
+    """Printed pages as compact ranges: [74, 198, 199, 200, 207] -> "74, 198-200, 207"."""
+    ordered = sorted(set(pages))
+    runs: list[list[int]] = []
+    for page in ordered:
+        if runs and page == runs[-1][-1] + 1:
+            runs[-1].append(page)
+        else:
+            runs.append([page])
+    return ", ".join(str(r[0]) if len(r) == 1 else f"{r[0]}-{r[-1]}" for r in runs)
+
+
+def _card(meta: dict[str, Any], df: pd.DataFrame, cited: list[dict[str, str]]) -> dict[str, Any]:
+    keys = ("row", "unit", "population", "period", "paper_id", "caveats")
     card = {k: meta[k] for k in keys if k in meta}
-    card.update(paper_title=paper_title, paper_authors=authors, paper_pages=paper_pages, rows=rows)
+    card.update(
+        pages=page_ranges([int(p) for p in df["page"]]),  # derived from the rows
+        papers=cited,
+        rows=len(df),
+    )
     return card
 
 
@@ -118,11 +134,15 @@ def render(root: Path, source: Path | None, only: set[str] | None = None) -> dic
         outputs[f"datasets/{name}.parquet"] = data
         ids = meta["paper_id"] if isinstance(meta["paper_id"], list) else [meta["paper_id"]]
         cited = [papers[str(i)] for i in ids]
-        paper_title = "; ".join(p.title for p in cited)
-        authors = "; ".join(p.authors for p in cited)
-        paper_pages = "; ".join(
-            f"{page_of(p.first_line, page_starts)}\u2013{page_of(p.last_line, page_starts)}" for p in cited
-        )
+        cited_cards = [
+            {
+                "paper_id": p.paper_id,
+                "title": p.title,
+                "authors": p.authors,
+                "pages": f"{page_of(p.first_line, page_starts)}\u2013{page_of(p.last_line, page_starts)}",
+            }
+            for p in cited
+        ]
         cards[name] = meta
         resources.append(
             {
@@ -137,7 +157,7 @@ def render(root: Path, source: Path | None, only: set[str] | None = None) -> dic
                 "sources": [
                     {"title": f"{p.authors}, \u201c{p.title}\u201d, in {package_meta['source']['title']}"} for p in cited
                 ],
-                "cadata_card": _card(meta, paper_title, authors, paper_pages, len(df)),
+                "cadata_card": _card(meta, df, cited_cards),
                 "schema": schema,
             }
         )

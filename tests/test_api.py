@@ -113,3 +113,25 @@ def test_readme_lists_every_table() -> None:
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
     missing = [name for name in cadata.list_datasets() if f"`{name}`" not in readme]
     assert not missing, f"README.md's table list lacks {missing}"
+
+
+def test_arrow_and_polars_backends_hold_the_same_rows() -> None:
+    pandas_frame = cadata.load("fighter_estimates")
+    arrow = cadata.load("fighter_estimates", backend="arrow")
+    assert arrow.num_rows == len(pandas_frame) and arrow.column_names == list(pandas_frame.columns)
+    polars_frame = cadata.load("fighter_estimates", backend="polars")
+    assert polars_frame.shape == pandas_frame.shape
+    assert polars_frame["low"].to_list() == [None if pd.isna(v) else v for v in pandas_frame["low"]]
+
+
+def test_unknown_backend_is_a_clear_error() -> None:
+    with pytest.raises(ValueError, match="unknown backend 'spark': use one of pandas, arrow, polars"):
+        cadata.load("kz_hotline_reports", backend="spark")  # type: ignore[call-overload]
+
+
+def test_missing_extra_names_the_extra_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "polars", None)  # as if polars were not installed
+    with pytest.raises(cadata.MissingExtraError, match=r'pip install "cadata\[polars\]"'):
+        cadata.load("kz_hotline_reports", backend="polars")

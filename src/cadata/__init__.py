@@ -21,6 +21,7 @@ from cadata.errors import (
     CadataError,
     CuratedDataError,
     IntegrityError,
+    MissingExtraError,
     UnknownDatasetError,
 )
 from cadata.loading import load
@@ -32,6 +33,7 @@ __all__ = [
     "CuratedDataError",
     "DatasetInfo",
     "IntegrityError",
+    "MissingExtraError",
     "UnknownDatasetError",
     "__version__",
     "info",

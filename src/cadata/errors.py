@@ -28,3 +28,7 @@ class CuratedDataError(CadataError):
 
 class BuildError(CadataError):
     """The build cannot run (missing inputs, not a source checkout)."""
+
+
+class MissingExtraError(CadataError, ImportError):
+    """A feature needs an optional dependency that is not installed; names the extra."""

@@ -4,26 +4,44 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 from cadata import _catalog, _integrity, _paths
 from cadata.errors import IntegrityError
 
 if TYPE_CHECKING:
     import pandas as pd
+    import polars as pl
+    import pyarrow as pa
+
+Backend = Literal["pandas", "arrow", "polars"]
+BACKENDS: tuple[Backend, ...] = ("pandas", "arrow", "polars")
 
 _lock = threading.Lock()
 _frames: dict[tuple[Path, int, int, str], pd.DataFrame] = {}
 
 
-def load(name: str) -> pd.DataFrame:
-    """Load one table as a DataFrame.
+@overload
+def load(name: str, backend: Literal["pandas"] = "pandas") -> pd.DataFrame: ...
+@overload
+def load(name: str, backend: Literal["arrow"]) -> pa.Table: ...
+@overload
+def load(name: str, backend: Literal["polars"]) -> pl.DataFrame: ...
 
-    Columns have the Table Schema's dtypes (``Int64``, ``Float64``, ``boolean``,
+
+def load(name: str, backend: Backend = "pandas") -> pd.DataFrame | pa.Table | pl.DataFrame:
+    """Load one table: a pandas DataFrame (default), a pyarrow Table or a polars DataFrame.
+
+    pandas columns have the Table Schema's dtypes (``Int64``, ``Float64``, ``boolean``,
     ``string``; categoricals for enums). The file's size and sha256 are checked
     against datapackage.json first; a changed file raises IntegrityError. A second
     call for an unchanged file returns a fresh copy without reading it again.
+    ``backend="polars"`` needs the ``polars`` extra.
     """
+    if backend not in BACKENDS:
+        raise ValueError(f"unknown backend {backend!r}: use one of {', '.join(BACKENDS)}")
+    if backend != "pandas":
+        return _load_arrow(name) if backend == "arrow" else _to_polars(_load_arrow(name))
     resource = _catalog.resource(name)
     folder = _paths.datasets_dir()
     path = _integrity.resource_path(resource, folder)
@@ -37,6 +55,29 @@ def load(name: str) -> pd.DataFrame:
         with _lock:
             _frames[key] = frame
     return frame.copy()
+
+
+def _load_arrow(name: str) -> pa.Table:
+    """The verified table as Arrow (immutable, so it is shared, not copied)."""
+    import pyarrow.parquet as pq
+
+    from cadata._frame import mismatched_columns
+
+    resource = _catalog.resource(name)
+    path = _integrity.resource_path(resource, _paths.datasets_dir())
+    _integrity.verify(resource, path)
+    table = pq.read_table(path)
+    if problem := mismatched_columns(table, resource["schema"]):
+        raise IntegrityError(f"{path}: {problem}; reinstall cadata")
+    return table
+
+
+def _to_polars(table: pa.Table) -> pl.DataFrame:
+    from cadata._optional import require
+
+    polars = require("polars", "polars", "cadata.load(..., backend='polars')")
+    frame: pl.DataFrame = polars.from_arrow(table)
+    return frame
 
 
 def read_table(resource: dict[str, Any], path: Path, *, categoricals: bool = True) -> pd.DataFrame:

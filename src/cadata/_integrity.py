@@ -37,7 +37,7 @@ def resource_path(resource: Resource, datasets_dir: Path) -> Path:
 def verify(resource: Resource, path: Path) -> None:
     """Raise IntegrityError unless the file has the recorded size and sha256."""
     expected_hash = str(resource.get("hash", ""))
-    expected_bytes = resource.get("cadata_bytes")
+    expected_bytes = resource.get("cadata_bytes", resource.get("bytes"))
     where = f"{path} (dataset {resource.get('name')!r})"
     if not expected_hash.startswith("sha256:") or not isinstance(expected_bytes, int):
         raise IntegrityError(

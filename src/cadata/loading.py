@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, overload
@@ -21,29 +22,34 @@ _lock = threading.Lock()
 _frames: dict[tuple[Path, int, int, str], pd.DataFrame] = {}
 
 
-@overload
-def load(name: str, backend: Literal["pandas"] = "pandas") -> pd.DataFrame: ...
-@overload
-def load(name: str, backend: Literal["arrow"]) -> pa.Table: ...
-@overload
-def load(name: str, backend: Literal["polars"]) -> pl.DataFrame: ...
+Package = str | os.PathLike[str] | None
 
 
-def load(name: str, backend: Backend = "pandas") -> pd.DataFrame | pa.Table | pl.DataFrame:
+@overload
+def load(name: str, backend: Literal["pandas"] = "pandas", package: Package = None) -> pd.DataFrame: ...
+@overload
+def load(name: str, backend: Literal["arrow"], package: Package = None) -> pa.Table: ...
+@overload
+def load(name: str, backend: Literal["polars"], package: Package = None) -> pl.DataFrame: ...
+
+
+def load(name: str, backend: Backend = "pandas", package: Package = None) -> pd.DataFrame | pa.Table | pl.DataFrame:
     """Load one table: a pandas DataFrame (default), a pyarrow Table or a polars DataFrame.
 
     pandas columns have the Table Schema's dtypes (``Int64``, ``Float64``, ``boolean``,
     ``string``; categoricals for enums). The file's size and sha256 are checked
     against datapackage.json first; a changed file raises IntegrityError. A second
     call for an unchanged file returns a fresh copy without reading it again.
-    ``backend="polars"`` needs the ``polars`` extra.
+    ``backend="polars"`` needs the ``polars`` extra. ``package`` names another data
+    package to read instead of the bundled one: a folder, its datapackage.json, or a
+    URL (downloaded once into the cache, every hash verified; see ``cadata fetch``).
     """
     if backend not in BACKENDS:
         raise ValueError(f"unknown backend {backend!r}: use one of {', '.join(BACKENDS)}")
+    folder = _folder(package)
     if backend != "pandas":
-        return _load_arrow(name) if backend == "arrow" else _to_polars(_load_arrow(name))
-    resource = _catalog.resource(name)
-    folder = _paths.datasets_dir()
+        return _load_arrow(name, folder) if backend == "arrow" else _to_polars(_load_arrow(name, folder))
+    resource = _catalog.resource(name, folder)
     path = _integrity.resource_path(resource, folder)
     _integrity.verify(resource, path)
     stat = path.stat()
@@ -57,14 +63,22 @@ def load(name: str, backend: Backend = "pandas") -> pd.DataFrame | pa.Table | pl
     return frame.copy()
 
 
-def _load_arrow(name: str) -> pa.Table:
+def _folder(package: Package) -> Path:
+    if package is None:
+        return _paths.datasets_dir()
+    from cadata.packages import resolve
+
+    return resolve(package)
+
+
+def _load_arrow(name: str, folder: Path) -> pa.Table:
     """The verified table as Arrow (immutable, so it is shared, not copied)."""
     import pyarrow.parquet as pq
 
     from cadata._frame import mismatched_columns
 
-    resource = _catalog.resource(name)
-    path = _integrity.resource_path(resource, _paths.datasets_dir())
+    resource = _catalog.resource(name, folder)
+    path = _integrity.resource_path(resource, folder)
     _integrity.verify(resource, path)
     table = pq.read_table(path)
     if problem := mismatched_columns(table, resource["schema"]):

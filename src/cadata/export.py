@@ -1,0 +1,117 @@
+"""``cadata export``: a self-contained Frictionless data package, as a folder or a zip.
+
+The Parquet files are copied byte for byte (so their hashes are the shipped ones);
+the CSV files use plain conventions (UTF-8, comma, "." decimal, empty for missing)
+that R's read.csv, Excel and pandas read without options.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+import zipfile
+from pathlib import Path
+from typing import Any, Literal
+
+from cadata import __version__, _catalog, _integrity, _paths
+
+Format = Literal["parquet", "csv", "both"]
+CONTRIBUTORS = [{"title": "cadata contributors", "role": "author"}]
+VOLUME = "New Challenges and Approaches to Regional and Global Security in Central Asia"
+
+
+def created() -> str:
+    """Creation time (UTC, ISO 8601); $SOURCE_DATE_EPOCH makes exports reproducible."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    moment = dt.datetime.fromtimestamp(int(epoch), dt.UTC) if epoch else dt.datetime.now(dt.UTC)
+    return moment.replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def _csv_bytes(name: str) -> bytes:
+    from cadata.loading import load
+
+    frame = load(name)
+    for column in frame.columns:
+        if str(frame[column].dtype) == "category":
+            frame[column] = frame[column].astype("string")
+        if str(frame[column].dtype) == "boolean":
+            frame[column] = frame[column].map({True: "true", False: "false"}).astype("string")
+    return frame.to_csv(index=False, lineterminator="\n").encode("utf-8")
+
+
+def _resource(base: dict[str, Any], name: str, fmt: str, data: bytes) -> dict[str, Any]:
+    resource = {k: v for k, v in base.items() if k not in ("hash", "cadata_bytes", "path", "format", "mediatype")}
+    resource["name"] = name if fmt == "parquet" else f"{name}-csv"
+    resource["path"] = f"{name}.{fmt}"
+    resource["format"] = fmt
+    resource["hash"] = "sha256:" + hashlib.sha256(data).hexdigest()
+    if fmt == "csv":
+        resource.update(mediatype="text/csv", encoding="utf-8", bytes=len(data))
+        resource["dialect"] = {"delimiter": ",", "header": True}
+    else:
+        # frictionless cannot count a Parquet file's bytes (it reads it through pyarrow)
+        resource.update(mediatype="application/vnd.apache.parquet", cadata_bytes=len(data))
+    return resource
+
+
+def write_package(folder: Path, fmt: Format = "parquet") -> Path:
+    """Write the package into an empty or new folder; returns its datapackage.json."""
+    folder.mkdir(parents=True, exist_ok=True)
+    source = _paths.datasets_dir()
+    package = _catalog.package()
+    resources = []
+    for base in package["resources"]:
+        name = str(base["name"])
+        if fmt in ("parquet", "both"):
+            path = _integrity.resource_path(base, source)
+            _integrity.verify(base, path)
+            data = path.read_bytes()
+            (folder / f"{name}.parquet").write_bytes(data)
+            resources.append(_resource(base, name, "parquet", data))
+        if fmt in ("csv", "both"):
+            data = _csv_bytes(name)
+            (folder / f"{name}.csv").write_bytes(data)
+            resources.append(_resource(base, name, "csv", data))
+    descriptor = {
+        "name": package["name"],
+        "title": package["title"],
+        "description": package["description"],
+        "version": __version__,
+        "created": created(),
+        "licenses": package["licenses"],
+        "sources": package["sources"],
+        "contributors": CONTRIBUTORS,
+        "resources": resources,
+    }
+    path = folder / "datapackage.json"
+    path.write_text(json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return path
+
+
+def export(out: Path, fmt: Format = "parquet", as_zip: bool = False) -> Path:
+    """Export the catalog to ``out`` (a folder, or with ``as_zip`` a .zip file); atomic."""
+    out = out.resolve()
+    if out.exists() and (not out.is_dir() or any(out.iterdir())) and not as_zip:
+        raise FileExistsError(f"{out}: exists and is not an empty folder; choose a new path")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".cadata-export-", dir=out.parent))
+    try:
+        write_package(staging / "package", fmt)
+        if as_zip:
+            target = out if out.suffix == ".zip" else out.with_name(out.name + ".zip")
+            temp_zip = staging / "package.zip"
+            with zipfile.ZipFile(temp_zip, "w", zipfile.ZIP_DEFLATED) as archive:
+                for file in sorted((staging / "package").iterdir()):
+                    archive.write(file, file.name)
+            os.replace(temp_zip, target)
+            return target
+        if out.exists():
+            out.rmdir()
+        os.replace(staging / "package", out)
+        return out
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)

@@ -36,6 +36,7 @@ __all__ = [
     "MissingExtraError",
     "UnknownDatasetError",
     "__version__",
+    "connect",
     "info",
     "list_datasets",
     "load",
@@ -44,12 +45,17 @@ __all__ = [
 
 if TYPE_CHECKING:
     from cadata.cards import DatasetInfo, info
+    from cadata.sql import connect
 
 
 def __getattr__(name: str) -> Any:
-    """Import the data-card API on first use (it needs dataclasses, which cost start-up time)."""
+    """Import the data-card API and connect() on first use (they cost start-up time)."""
     if name in ("info", "DatasetInfo"):
         from cadata import cards
 
         return getattr(cards, name)
+    if name == "connect":
+        from cadata.sql import connect
+
+        return connect
     raise AttributeError(f"module 'cadata' has no attribute {name!r}")

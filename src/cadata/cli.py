@@ -34,6 +34,18 @@ def _parser() -> _Parser:
     info = sub.add_parser("info", help="print a table's data card and citation")
     info.add_argument("name")
     sub.add_parser("validate", help="validate every table (pandera) and the data package (frictionless)")
+    export = sub.add_parser("export", help="write a self-contained Frictionless data package")
+    export.add_argument("--out", type=Path, required=True, help="a new folder, or with --zip the .zip file")
+    export.add_argument("--format", choices=["parquet", "csv", "both"], default="parquet")
+    export.add_argument("--zip", action="store_true", help="write one .zip file")
+    fetch = sub.add_parser("fetch", help="download a published data package into the cache (verified)")
+    fetch.add_argument("url")
+    fetch.add_argument("--refresh", action="store_true", help="download again even if cached")
+    cite = sub.add_parser("cite", help="how to cite a table (its papers and cadata)")
+    cite.add_argument("name")
+    cite.add_argument("--format", choices=["plain", "bibtex", "apa"], default="plain")
+    docs = sub.add_parser("docs", help="build a static site of data cards with charts (needs the docs extra)")
+    docs.add_argument("--out", type=Path, required=True)
     build = sub.add_parser("build", help="build datasets/ from curated/ (source checkout only)")
     build.add_argument("--check", action="store_true", help="only report stale or hand-edited outputs")
     build.add_argument("--root", type=Path, default=None, help="the source checkout (default: this package's)")
@@ -128,13 +140,35 @@ def main(argv: Sequence[str] | None = None) -> int:
             return EXIT_OK
         if args.command == "validate":
             return _validate()
+        if args.command == "export":
+            from cadata.export import export
+
+            print(export(args.out, args.format, args.zip))
+            return EXIT_OK
+        if args.command == "fetch":
+            from cadata._catalog import list_datasets
+            from cadata.packages import fetch
+
+            folder = fetch(args.url, refresh=args.refresh)
+            print(f"{folder}: {len(list_datasets(folder))} tables; use cadata.load(name, package={args.url!r})")
+            return EXIT_OK
+        if args.command == "cite":
+            from cadata.citation import cite
+
+            print(cite(args.name, args.format))
+            return EXIT_OK
+        if args.command == "docs":
+            from cadata.site import build_site
+
+            print(build_site(args.out))
+            return EXIT_OK
         if args.only and not args.dry_run:
             _parser().error("--only goes with --dry-run")
         return _build(args.check, args.root, args.dry_run, args.only)
     except UnknownDatasetError as exc:
         print(f"cadata: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    except CadataError as exc:
+    except (CadataError, OSError) as exc:
         print(f"cadata: {exc}", file=sys.stderr)
         return EXIT_FAILED
     except BrokenPipeError:

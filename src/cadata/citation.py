@@ -1,0 +1,74 @@
+"""Citing a table: its source papers in the volume, and cadata (plain, BibTeX, APA)."""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from cadata import __version__
+from cadata.cards import PUBLISHER, VOLUME_TITLE, DatasetInfo, Paper, info
+
+Style = Literal["plain", "bibtex", "apa"]
+STYLES: tuple[Style, ...] = ("plain", "bibtex", "apa")
+CADATA_AUTHOR = "cadata contributors"
+#: Release date of this version; CHANGELOG.md and CITATION.cff must agree (tested).
+RELEASE_DATE = "2026-11-28"
+
+
+def _apa_author(name: str) -> str:
+    """``Moheb Rahman Spinghar`` -> ``Spinghar, M. R.``; an organisation stays whole."""
+    if "OSCE" in name or "Office" in name:
+        return name
+    parts = name.split()
+    initials = " ".join(f"{p[0]}." for p in parts[:-1])
+    return f"{parts[-1]}, {initials}" if initials else parts[-1]
+
+
+def _apa(paper: Paper) -> str:
+    return (
+        f"{_apa_author(paper.authors)} (n.d.). {paper.title}. In {VOLUME_TITLE} "
+        f"(pp. {paper.pages}). {PUBLISHER}."
+    )
+
+
+def _bibtex_escape(text: str) -> str:
+    return re.sub(r"([&%$#_{}])", r"\\\1", text)
+
+
+def _bibtex(paper: Paper) -> str:
+    return (
+        f"@incollection{{{paper.paper_id},\n"
+        f"  author    = {{{_bibtex_escape(paper.authors)}}},\n"
+        f"  title     = {{{_bibtex_escape(paper.title)}}},\n"
+        f"  booktitle = {{{_bibtex_escape(VOLUME_TITLE)}}},\n"
+        f"  publisher = {{{_bibtex_escape(PUBLISHER)}}},\n"
+        f"  pages     = {{{paper.pages.replace(chr(8211), '--')}}},\n"
+        f"  note      = {{n.d.}}\n"
+        f"}}"
+    )
+
+
+def cite(name: str, style: Style = "plain") -> str:
+    """How to cite table ``name``: each source paper, then cadata with the table's name."""
+    if style not in STYLES:
+        raise ValueError(f"unknown citation style {style!r}: use one of {', '.join(STYLES)}")
+    card: DatasetInfo = info(name)
+    if style == "plain":
+        return card.citation
+    if style == "apa":
+        papers = "\n".join(_apa(p) for p in card.papers)
+        return (
+            f"{papers}\n{CADATA_AUTHOR}. ({RELEASE_DATE[:4]}). cadata: {card.title} (table {card.name}; "
+            f"Version {__version__}) [Data set]. Curated from the works above."
+        )
+    entries = [_bibtex(p) for p in card.papers]
+    entries.append(
+        f"@misc{{cadata_{card.name},\n"
+        f"  author  = {{{{{CADATA_AUTHOR}}}}},\n"
+        f"  title   = {{cadata: {_bibtex_escape(card.title)} (table {_bibtex_escape(card.name)})}},\n"
+        f"  version = {{{__version__}}},\n"
+        f"  year    = {{{RELEASE_DATE[:4]}}},\n"
+        f"  note    = {{Curated from {', '.join(p.paper_id for p in card.papers)}; printed pages {card.pages}}}\n"
+        f"}}"
+    )
+    return "\n\n".join(entries)

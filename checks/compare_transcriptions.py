@@ -21,6 +21,16 @@ COMPARED: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "kz_hotline_report_shares": (("year", "category"), ("as_printed", "share_pct", "line")),
     "ca_fighter_estimates": (("country", "indicator"), ("as_printed", "low", "high", "qualifier", "line")),
     "source_pages": (("page",), ("first_line", "basis")),
+    "osce_conference_expert_countries": (('category',), ('iso3', 'value', 'as_printed', 'line')),
+    "ca_nato_partnership_participation": (('programme', 'country'), ('iso3', 'value', 'as_printed', 'line')),
+    "ca_muslim_religiosity": (('measure',), ('low', 'high', 'qualifier', 'as_printed', 'unit', 'line')),
+    "isil_media_network": (('component',), ('period_start', 'period_end', 'value', 'as_printed', 'unit', 'footnote', 'line')),
+    "al_qaeda_network_reach": (('measure',), ('low', 'high', 'qualifier', 'as_printed', 'unit', 'footnote', 'line')),
+    "isil_al_qaeda_propaganda_indicators": (('indicator',), ('period_start', 'period_end', 'low', 'high', 'qualifier', 'as_printed', 'unit', 'footnote', 'line')),
+    "kg_fighter_study_design": (('parameter',), ('value', 'as_printed', 'quantity_words', 'unit', 'line')),
+    "uz_fighter_source_interviews": (('study',), ('period_start', 'period_end', 'value', 'as_printed', 'unit', 'footnote', 'line')),
+    "kz_information_society_programme": (('figure',), ('period_start', 'period_end', 'low', 'high', 'qualifier', 'as_printed', 'unit', 'footnote', 'line')),
+    "footnotes": (("footnote",), ("paper_id", "marker_line", "cited_year", "urls", "extraction_damaged", "line")),
     "kg_fighter_study_sample": (("source",), ("as_printed", "value", "line")),
     "kg_fighter_study_age": (("statistic", "item"), ("as_printed", "low", "high", "qualifier", "line")),
     "kg_fighter_study_profile": (
@@ -99,7 +109,11 @@ def compare(table: str, curated_dir: Path = ROOT / "curated", second_dir: Path =
     """Every difference between the curated table and its second transcription."""
     keys, columns = COMPARED[table]
     first = {tuple(r[k] for k in keys): r for r in _rows(curated_dir / f"{table}.csv")}
-    second = {tuple(r[k] for k in keys): r for r in _rows(second_dir / f"{table}.csv")}
+    second_rows = _rows(second_dir / f"{table}.csv")
+    addendum = second_dir / f"{table}_addendum.csv"  # rows added to a table after its second transcription
+    if addendum.is_file():
+        second_rows += _rows(addendum)
+    second = {tuple(r.get(k, "") for k in keys): r for r in second_rows}
     problems = [f"{table} {key}: only in curated/" for key in first.keys() - second.keys()]
     problems += [f"{table} {key}: only in the second transcription" for key in second.keys() - first.keys()]
     for key in sorted(first.keys() & second.keys()):

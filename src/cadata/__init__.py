@@ -36,20 +36,25 @@ __all__ = [
     "MissingExtraError",
     "UnknownDatasetError",
     "__version__",
+    "cite_row",
     "connect",
+    "erratum",
+    "find_facts",
     "info",
     "list_datasets",
     "load",
+    "search",
     *_table_loaders,
 ]
 
 if TYPE_CHECKING:
     from cadata.cards import DatasetInfo, info
+    from cadata.registers import cite_row, erratum, find_facts, search
     from cadata.sql import connect
 
 
 def __getattr__(name: str) -> Any:
-    """Import the data-card API and connect() on first use (they cost start-up time)."""
+    """Import the data-card, SQL and register APIs on first use (they cost start-up time)."""
     if name in ("info", "DatasetInfo"):
         from cadata import cards
 
@@ -58,4 +63,8 @@ def __getattr__(name: str) -> Any:
         from cadata.sql import connect
 
         return connect
+    if name in ("find_facts", "search", "erratum", "cite_row"):
+        from cadata import registers
+
+        return getattr(registers, name)
     raise AttributeError(f"module 'cadata' has no attribute {name!r}")

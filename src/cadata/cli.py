@@ -44,6 +44,13 @@ def _parser() -> _Parser:
     cite = sub.add_parser("cite", help="how to cite a table (its papers and cadata)")
     cite.add_argument("name")
     cite.add_argument("--format", choices=["plain", "bibtex", "apa"], default="plain")
+    search = sub.add_parser("search", help="facts mentioning a word, a number or a place")
+    search.add_argument("text")
+    erratum = sub.add_parser("erratum", help="show an erratum and the rows it touches")
+    erratum.add_argument("erratum_id")
+    cite_row = sub.add_parser("cite-row", help="where a row's value is printed, and how to cite it")
+    cite_row.add_argument("name")
+    cite_row.add_argument("key", help="the row's primary key values joined by '|'")
     docs = sub.add_parser("docs", help="build a static site of data cards with charts (needs the docs extra)")
     docs.add_argument("--out", type=Path, required=True)
     build = sub.add_parser("build", help="build datasets/ from curated/ (source checkout only)")
@@ -156,6 +163,23 @@ def main(argv: Sequence[str] | None = None) -> int:
             from cadata.citation import cite
 
             print(cite(args.name, args.format))
+            return EXIT_OK
+        if args.command == "search":
+            from cadata.registers import search as find
+
+            found = find(args.text)
+            columns = ["fact_id", "measure", "as_printed", "unit", "place", "period", "paper_id", "page", "line"]
+            print(found[columns].to_string(index=False) if len(found) else f"no fact mentions {args.text!r}")
+            return EXIT_OK
+        if args.command == "erratum":
+            from cadata.registers import erratum as show
+
+            print(show(args.erratum_id))
+            return EXIT_OK
+        if args.command == "cite-row":
+            from cadata.registers import cite_row as where_printed
+
+            print(where_printed(args.name, args.key))
             return EXIT_OK
         if args.command == "docs":
             from cadata.site import build_site

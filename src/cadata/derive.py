@@ -66,9 +66,11 @@ QUALIFIER_PHRASES: dict[str, str] = {
 }
 #: Qualifier codes, and which bound the printed number gives.
 QUALIFIERS = {"over": "low", "at_least": "low", "nearly": "both", "about": "both", "up_to": "high", "less_than": "high"}
-_MULTIPLIERS = {"thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
+_MULTIPLIERS = {"dozen": 12, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
+#: Words for "two times", read as 2 (the unit is times).
+TIMES_WORDS = {"twice": 2, "double": 2, "triple": 3}
 _CURRENCY = r"(?:usd|us\$|\$|eur|\u20ac|euro)\s*"
-_AMOUNT = rf"(?:{_CURRENCY})?(\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?)(?:\s*(thousand|million|billion))?"
+_AMOUNT = rf"(?:{_CURRENCY})?(\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?)(?:\s*(dozen|thousand|million|billion))?"
 _UNIT_SUFFIX = r"(?:\s*(?:%|percent|per cent)|[- ](?:kilometres?|kilometers?|km|kv))$"
 
 
@@ -89,8 +91,9 @@ def parse_estimate(text: str) -> tuple[float | None, float | None, str | None] |
     extraction (``"some3,000"``, ``"2million"``) is read as if spaced; a currency before
     the number (``"USD 198 million"``), a unit after it (``"%"``, ``"442-kilometre"``,
     ``"220 kV"``) and number words
-    (``"seven"``) and fractions in words (``"less than half"`` -> (None, 0.5, "less_than"))
-    are read too (the unit is the schema's). None for anything else.
+    (``"seven"``, ``"all five"``, ``"two dozen"`` = 24, ``"level-two"`` = 2), ``"twice"`` and
+    ``"almost double"`` (2, nearly) and fractions in words (``"less than half"`` -> (None,
+    0.5, "less_than")) are read too (the unit is the schema's). None for anything else.
     """
     text = " ".join(text.split())
     if text in ("-", "\u2013", "\u2014"):
@@ -104,8 +107,12 @@ def parse_estimate(text: str) -> tuple[float | None, float | None, str | None] |
             qualifier = QUALIFIER_PHRASES[phrase]
             lowered = lowered[glued.end() :]
             break
-    if lowered in NUMBER_WORDS:
-        lowered = str(NUMBER_WORDS[lowered])
+    lowered = re.sub(r"^(?:all|level-)\s*", "", lowered)  # "all five" is five; "level-two" is level 2
+    words = lowered.split(" ", 1)
+    if words[0] in NUMBER_WORDS:  # "two", "two dozen"
+        lowered = " ".join([str(NUMBER_WORDS[words[0]]), *words[1:]])
+    if lowered in TIMES_WORDS:
+        lowered = str(TIMES_WORDS[lowered])
     if lowered in FRACTION_WORDS:
         fraction = FRACTION_WORDS[lowered]
         bound = QUALIFIERS.get(qualifier or "", "both")

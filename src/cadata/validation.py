@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from cadata.rules import RULES, rules_for
+from cadata.rules import needs, rules_for
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -67,7 +67,7 @@ def pandera_schema(name: str, schema: dict[str, Any], tables: Mapping[str, pd.Da
         )
     rule_checks = [
         pa.Check(lambda df, r=rule: r.check(df, tables), name=rule.name)
-        for rule in rules_for(name, [f["name"] for f in schema["fields"]])
+        for rule in rules_for(name, [f["name"] for f in schema["fields"]], schema)
     ]
     return pa.DataFrameSchema(
         columns,
@@ -131,11 +131,17 @@ def validate_package() -> list[TableReport]:
     for resource, report in zip(resources, reports, strict=True):
         if report.name not in frames:
             continue
-        missing = [n for r in RULES.get(report.name, []) for n in r.needs if n not in frames]
+        missing = [n for n in needs(report.name, resource["schema"]) if n not in frames]
         if missing:
             report.errors.append(f"cannot check rules: tables {sorted(set(missing))} failed to load")
             continue
         report.failures = check_frame(report.name, resource["schema"], frames[report.name], frames)
+    from cadata.rules import errata_link_problems
+
+    schemas = {str(r.get("name")): r.get("schema", {}) for r in resources}
+    by_name = {r.name: r for r in reports}
+    for table, row, problem in errata_link_problems(frames, schemas):
+        by_name[table].errors.append(f"row {row}: {problem}" if row is not None else problem)
     described = {str(r.get("path")) for r in resources}
     for stray in sorted(p.name for p in folder.glob("*.parquet") if p.name not in described):
         report = TableReport(stray)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from cadata import derive
 from cadata.build.inputs import read_rows, where
@@ -24,6 +24,16 @@ class Assembly:
     adds: frozenset[str]
     add: Callable[[pd.DataFrame, Tables, Path], pd.DataFrame]
     needs: tuple[str, ...] = ()
+    needs_themed: bool = False  # reads every themed table (not the registers)
+
+
+#: Tables that register the volume rather than hold its figures by theme.
+REGISTERS = frozenset({"papers", "footnotes", "events", "facts", "errata"})
+#: Themed tables whose as_printed is a date, not a quantity (their years are events).
+DATE_TABLES = frozenset({"osce_field_presence_events"})
+#: Columns that name a fact's place and period in themed tables, in order of preference.
+PLACE_COLUMNS = ("country", "origin", "destination", "place")
+PERIOD_COLUMNS = ("period", "year")
 
 
 def _hotline_shares(df: pd.DataFrame, tables: Tables, curated: Path) -> pd.DataFrame:
@@ -90,7 +100,101 @@ def _fighter_estimates(df: pd.DataFrame, tables: Tables, curated: Path) -> pd.Da
     return pd.concat([df, table1], ignore_index=True)
 
 
+def _papers(df: pd.DataFrame, tables: Tables, curated: Path) -> pd.DataFrame:
+    """Derive each contribution's printed pages from its lines (the page map)."""
+    import pandas as pd
+
+    from cadata.build.inputs import read_page_starts
+    from cadata.source_text import page_of
+
+    starts = read_page_starts(curated / "source_pages.csv")
+    out = df.copy()
+    for column, source in (("first_page", "first_line"), ("last_page", "last_line"), ("page", "line")):
+        out[column] = pd.Series([page_of(int(n), starts) for n in df[source]], dtype="Int64")
+    return out
+
+
+def _fact_numbers(row: dict[str, Any]) -> tuple[Any, Any, Any]:
+    """(low, high, qualifier) of a themed row's printed number."""
+    import pandas as pd
+
+    printed = str(row.get("as_printed"))
+    if (value := derive.parse_value(printed)) is not None:
+        return value, value, None
+    if (parsed := derive.parse_estimate(printed)) is not None:
+        return parsed
+    low, high = row.get("low", row.get("value")), row.get("high", row.get("value"))
+    return (None if pd.isna(low) else low, None if pd.isna(high) else high, None)
+
+
+def themed_facts(tables: Tables, schemas: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """One fact per printed number of every themed table, linked to its row (derived)."""
+    import pandas as pd
+
+    facts: list[dict[str, Any]] = []
+    counters: dict[tuple[str, int], int] = {}
+    for name in sorted(tables):
+        frame = tables[name]
+        if name in REGISTERS or name in DATE_TABLES or "as_printed" not in frame.columns:
+            continue
+        schema = schemas[name]
+        key = list(schema.get("primaryKey", []))
+        units = {f["name"]: f.get("unit") for f in schema["fields"]}
+        title = str(schema.get("title") or name)
+        for record in frame.to_dict("records"):
+            row = {str(k): v for k, v in record.items()}
+            printed = row.get("as_printed")
+            if printed is None or pd.isna(printed) or printed == "-":
+                continue
+            low, high, qualifier = _fact_numbers(row)
+            paper, line = str(row["paper_id"]), int(row["line"])
+            counters[(paper, line)] = counters.get((paper, line), 0) + 1
+            place = next((row[c] for c in PLACE_COLUMNS if c in row and not pd.isna(row[c])), None)
+            code = next((row[c] for c in ("iso3", "origin_iso3", "destination_iso3") if c in row and not pd.isna(row[c])), None)
+            period = next((str(row[c]) for c in PERIOD_COLUMNS if c in row and not pd.isna(row[c])), None)
+            unit = row.get("unit") if "unit" in row and not pd.isna(row.get("unit")) else units.get("value") or units.get("low") or units.get("reports") or units.get("share_pct") or ""
+            facts.append(
+                {
+                    "fact_id": f"{paper}-{line}-t{counters[(paper, line)]}",
+                    "measure": f"{title}: " + ", ".join(f"{k} {row[k]}" for k in key),
+                    "unit": str(unit or "see table"),
+                    "low": low, "high": high, "qualifier": qualifier, "as_printed": printed,
+                    "place": place, "iso3": code, "period": period,
+                    "attributed_to": row.get("attributed_to") if not pd.isna(row.get("attributed_to", None)) else None,
+                    "footnote": row.get("footnote") if "footnote" in row and not pd.isna(row["footnote"]) else None,
+                    "table": name, "row_key": "|".join(str(row[k]) for k in key),
+                    "note": None, "paper_id": paper, "page": row["page"], "line": line, "quote": row["quote"],
+                }
+            )
+    return facts
+
+
+def _facts(df: pd.DataFrame, tables: Tables, curated: Path) -> pd.DataFrame:
+    """The text's facts (curated) and every themed table's numbers (derived), with value derived."""
+    import json
+
+    import pandas as pd
+
+    schemas = {name: json.loads((curated.parent / "schemas" / f"{name}.json").read_text(encoding="utf-8")) for name in tables}
+    for name, schema in schemas.items():
+        schema.setdefault("title", name)
+    derived = pd.DataFrame(themed_facts(tables, schemas), columns=[c for c in df.columns if c not in ("value",)] + ["table", "row_key"])
+    out = pd.concat([df.assign(table=None, row_key=None), derived], ignore_index=True)
+    for column in ("low", "high"):
+        out[column] = pd.to_numeric(out[column]).astype("Float64")
+    for column in ("footnote", "page", "line"):
+        out[column] = pd.to_numeric(out[column]).astype("Int64")
+    out["value"] = [
+        low if not pd.isna(low) and not pd.isna(high) and low == high and (pd.isna(q) or q in ("nearly", "about")) else None
+        for low, high, q in zip(out["low"], out["high"], out["qualifier"], strict=True)
+    ]
+    out["value"] = out["value"].astype("Float64")
+    return out
+
+
 ASSEMBLIES: dict[str, Assembly] = {
+    "facts": Assembly(frozenset({"value", "table", "row_key"}), _facts, needs_themed=True),
+    "papers": Assembly(frozenset({"first_page", "last_page", "page"}), _papers),
     "fighter_estimates": Assembly(frozenset(), _fighter_estimates, needs=("ca_fighter_estimates",)),
     "kz_hotline_report_shares": Assembly(
         frozenset({"category_label", "category_existed", "reports_derived"}),

@@ -10,10 +10,10 @@ from typing import TYPE_CHECKING, Any
 
 from cadata import __version__
 from cadata.build import codegen, provenance
-from cadata.build.assemble import ASSEMBLIES
+from cadata.build.assemble import ASSEMBLIES, REGISTERS
 from cadata.build.inputs import check_card, read_page_starts, read_papers, read_schema, read_table, read_yaml, where
 from cadata.errors import BuildError, CuratedDataError
-from cadata.rules import RULES, rules_for
+from cadata.rules import errata_link_problems, needs, rules_for
 from cadata.source_text import page_of, read_lines
 
 if TYPE_CHECKING:
@@ -22,18 +22,19 @@ if TYPE_CHECKING:
 GENERATED = ("src/cadata/models.py", "src/cadata/tables.py")
 
 
-def _needs(name: str) -> set[str]:
-    """The tables a table's assembly and rules read."""
+def _needs(name: str, schemas: dict[str, dict[str, Any]]) -> set[str]:
+    """The tables a table's assembly, rules and foreign keys read."""
     assembly = ASSEMBLIES.get(name)
-    return {n for r in RULES.get(name, []) for n in r.needs} | set(assembly.needs if assembly else ())
+    themed = {n for n in schemas if n not in REGISTERS} if assembly and assembly.needs_themed else set()
+    return needs(name, schemas.get(name, {})) | set(assembly.needs if assembly else ()) | themed
 
 
-def _table_order(names: list[str]) -> list[str]:
-    """Names sorted so that a table comes after the tables its rules need."""
+def _table_order(schemas: dict[str, dict[str, Any]]) -> list[str]:
+    """Names sorted so that a table comes after the tables it needs."""
     ordered: list[str] = []
-    pending = sorted(names)
+    pending = sorted(schemas)
     while pending:
-        ready = [n for n in pending if _needs(n) <= set(ordered)]
+        ready = [n for n in pending if _needs(n, schemas) <= set(ordered)]
         if not ready:
             raise BuildError(f"rules need tables that never build: {pending}")
         ordered += ready
@@ -97,7 +98,7 @@ def render(root: Path, source: Path | None, only: set[str] | None = None) -> dic
         if unknown:
             raise BuildError(f"no schema for {unknown} in {root / 'schemas'}")
         wanted = set(only)
-        while extra := {n for w in wanted for n in _needs(w)} - wanted:
+        while extra := {n for w in wanted for n in _needs(w, schemas)} - wanted:
             wanted |= extra
         schemas = {name: schema for name, schema in schemas.items() if name in wanted}
     problems: list[str] = []
@@ -105,7 +106,7 @@ def render(root: Path, source: Path | None, only: set[str] | None = None) -> dic
     resources: list[dict[str, Any]] = []
     outputs: dict[str, bytes] = {}
     cards: dict[str, dict[str, Any]] = {}
-    for name in _table_order(list(schemas)):
+    for name in _table_order(schemas):
         schema = schemas[name]
         path = curated / f"{name}.csv"
         meta = read_yaml(curated / f"{name}.yaml")
@@ -113,7 +114,7 @@ def render(root: Path, source: Path | None, only: set[str] | None = None) -> dic
             problems += card_problems
             continue
         assembly = ASSEMBLIES.get(name)
-        if missing := sorted(_needs(name) - set(tables)):
+        if missing := sorted(_needs(name, schemas) - set(tables)):
             problems.append(f"{where(path, None)}: not checked, because {', '.join(missing)} it needs failed")
             continue
         try:
@@ -124,6 +125,9 @@ def render(root: Path, source: Path | None, only: set[str] | None = None) -> dic
             problems += exc.problems
             continue
         df = df[[f["name"] for f in schema["fields"]]]
+        card_ids = meta["paper_id"] if isinstance(meta["paper_id"], list) else [meta["paper_id"]]
+        if "paper_id" in df.columns and (stray := sorted(set(df["paper_id"].dropna().astype(str)) - set(map(str, card_ids)))):
+            problems.append(f"{curated / f'{name}.yaml'}: rows cite papers {stray} that the card's paper_id does not list; add them")
         table_problems = _check(name, path, schema, df, tables)
         table_problems += provenance.check(path, df, papers, page_starts, lines)
         if table_problems:
@@ -161,6 +165,8 @@ def render(root: Path, source: Path | None, only: set[str] | None = None) -> dic
                 "schema": schema,
             }
         )
+    for table, row, problem in errata_link_problems(tables, schemas):
+        problems.append(f"{where(curated / f'{table}.csv', row, 'note' if table != 'errata' else 'affected_rows')}: {problem}")
     if problems:
         raise CuratedDataError(problems)
     descriptor = {
@@ -183,7 +189,7 @@ def _check(name: str, path: Path, schema: dict[str, Any], df: pd.DataFrame, tabl
     problems = []
     for failure in check_frame(name, schema, df, tables):
         rule = failure.rule
-        descriptions = {r.name: r.description for r in rules_for(name, list(df.columns))}
+        descriptions = {r.name: r.description for r in rules_for(name, list(df.columns), schema)}
         if rule in descriptions:
             rule = f"{rule} ({descriptions[rule]})"
         value = f"; value {failure.value!r}" if failure.column else ""

@@ -1,0 +1,125 @@
+"""Querying the registers: facts by place, unit or word; an erratum and its rows; citing a row."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from cadata import _catalog
+from cadata.errors import CadataError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+SEARCHED = ("measure", "as_printed", "place", "period", "attributed_to", "quote", "note")
+
+
+def find_facts(
+    *, iso3: str | None = None, place: str | None = None, unit: str | None = None, text: str | None = None,
+    paper_id: str | None = None, table: str | None = None,
+) -> pd.DataFrame:
+    """Facts filtered by any of: country code, place (substring), unit, word (substring of the
+    measure, number, place, period, attribution, quote or note), paper, themed table."""
+    from cadata.loading import load
+
+    frame = load("facts")
+    mask = frame["fact_id"].notna()
+    if iso3 is not None:
+        mask &= frame["iso3"] == iso3.upper()
+    if place is not None:
+        mask &= frame["place"].str.contains(place, case=False, regex=False).fillna(False).astype(bool)
+    if unit is not None:
+        mask &= frame["unit"].str.lower() == unit.lower()
+    if paper_id is not None:
+        mask &= frame["paper_id"] == paper_id
+    if table is not None:
+        mask &= frame["table"] == table
+    if text is not None:
+        hit = frame["fact_id"].isna()
+        for column in SEARCHED:
+            hit |= frame[column].astype("string").str.contains(text, case=False, regex=False).fillna(False).astype(bool)
+        mask &= hit
+    return frame[mask.astype(bool)].reset_index(drop=True)
+
+
+def search(text: str) -> pd.DataFrame:
+    """Every fact mentioning ``text`` (case-insensitive) in what it measures, its number, place,
+    period, attribution, quote or note."""
+    return find_facts(text=text)
+
+
+@dataclass(frozen=True)
+class Erratum:
+    """A problem of the source and the rows it touches."""
+
+    erratum_id: str
+    kind: str
+    printed: str
+    conflicts_with: str
+    evidence_lines: str
+    note: str
+    rows: dict[str, pd.DataFrame]
+
+    def __str__(self) -> str:
+        lines = [
+            f"{self.erratum_id} ({self.kind})",
+            f"  printed:        {self.printed}",
+            f"  conflicts with: {self.conflicts_with}",
+            f"  evidence:       source lines {self.evidence_lines}",
+        ]
+        if self.note:
+            lines.append(f"  note:           {self.note}")
+        for table, frame in self.rows.items():
+            lines.append(f"  rows of {table}:")
+            lines += ["    " + line for line in frame.to_string(index=False).splitlines()]
+        return "\n".join(lines)
+
+
+def erratum(erratum_id: str) -> Erratum:
+    """An erratum and the rows it touches, table by table."""
+    import pandas as pd
+
+    from cadata.loading import load
+    from cadata.rules import row_key
+
+    errata = load("errata")
+    match = errata[errata["erratum_id"] == erratum_id]
+    if match.empty:
+        raise CadataError(f"no erratum {erratum_id!r}; `cadata.load('errata')` lists them (E001, E002, ...)")
+    row = match.iloc[0]
+    rows: dict[str, pd.DataFrame] = {}
+    affected = "" if pd.isna(row["affected_rows"]) else str(row["affected_rows"])
+    for entry in filter(None, affected.split("; ")):
+        table, _, key = entry.partition(":")
+        frame = load(table)
+        schema = _catalog.resource(table)["schema"]
+        picked = [i for i in range(len(frame)) if row_key(frame, schema, i) == key]
+        rows[table] = pd.concat([rows.get(table, frame.iloc[0:0]), frame.iloc[picked]])
+    def text(value: object) -> str:
+        return "" if pd.isna(value) else str(value)  # type: ignore[call-overload]
+
+    return Erratum(
+        erratum_id, text(row["kind"]), text(row["printed"]), text(row["conflicts_with"]),
+        text(row["evidence_lines"]), text(row["note"]), rows,
+    )
+
+
+def cite_row(table: str, key: str) -> str:
+    """Where a row's value is printed: paper, page, line and quote, and how to cite the paper."""
+    from cadata.cards import info
+    from cadata.loading import load
+    from cadata.rules import row_key
+
+    frame = load(table)
+    schema = _catalog.resource(table)["schema"]
+    for i in range(len(frame)):
+        if row_key(frame, schema, i) == key:
+            row = frame.iloc[i]
+            paper = next(p for p in info(table).papers if p.paper_id == str(row["paper_id"]))
+            printed = f" {row['as_printed']}" if "as_printed" in frame.columns else ""
+            return (
+                f"{table} [{key}]:{printed} \u2014 printed page {row['page']}, source line {row['line']}: "
+                f"\u201c{row['quote']}\u201d\n{paper.citation}"
+            )
+    keys = ", ".join(schema.get("primaryKey", []))
+    raise CadataError(f"{table} has no row with key {key!r} (its key is {keys}, values joined by '|')")

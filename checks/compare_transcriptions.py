@@ -30,6 +30,10 @@ COMPARED: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "kg_fighter_study_design": (('parameter',), ('value', 'as_printed', 'quantity_words', 'unit', 'line')),
     "uz_fighter_source_interviews": (('study',), ('period_start', 'period_end', 'value', 'as_printed', 'unit', 'footnote', 'line')),
     "kz_information_society_programme": (('figure',), ('period_start', 'period_end', 'low', 'high', 'qualifier', 'as_printed', 'unit', 'footnote', 'line')),
+    # event_type and iso3 classify an event; the curators assign them (RESOLUTIONS.md)
+    "events": (("event_id",), ("line", "date", "date_end", "date_precision", "date_as_printed")),
+    # unit and iso3 of a fact are descriptions the curators assign, not transcriptions (RESOLUTIONS.md)
+    "facts": (("line", "low", "high"), ("qualifier", "as_printed", "footnote")),
     "footnotes": (("footnote",), ("paper_id", "marker_line", "cited_year", "urls", "extraction_damaged", "line")),
     "kg_fighter_study_sample": (("source",), ("as_printed", "value", "line")),
     "kg_fighter_study_age": (("statistic", "item"), ("as_printed", "low", "high", "qualifier", "line")),
@@ -105,16 +109,54 @@ def _same(a: str, b: str) -> bool:
         return False
 
 
+def _canonical(text: str) -> str:
+    """A number as one spelling ("40.0" and "40" are "40"); other text as it is."""
+    try:
+        number = float(text)
+    except ValueError:
+        return text
+    return str(int(number)) if number.is_integer() else repr(number)
+
+
+def _keyed(rows: list[dict[str, str]], keys: tuple[str, ...]) -> dict[tuple[str, ...], dict[str, str]]:
+    """Rows by key; a key that repeats gets "#2", "#3", ... in file order, so none is lost."""
+    keyed: dict[tuple[str, ...], dict[str, str]] = {}
+    for row in rows:
+        key = tuple(_canonical(row.get(k, "")) for k in keys)
+        base, n = key, 1
+        while key in keyed:
+            n += 1
+            key = (*base[:-1], f"{base[-1]}#{n}")
+        keyed[key] = row
+    return keyed
+
+
+def _themed_facts() -> list[dict[str, str]]:
+    """The facts the build derives from the themed tables, as CSV-like text rows."""
+    import cadata
+
+    frame = cadata.load("facts")
+    frame = frame[frame["table"].notna()].astype(object).where(frame.notna(), "")
+    return [{k: str(v) for k, v in row.items()} for row in frame.to_dict("records")]
+
+
 def compare(table: str, curated_dir: Path = ROOT / "curated", second_dir: Path = SECOND) -> list[str]:
     """Every difference between the curated table and its second transcription."""
     keys, columns = COMPARED[table]
-    first = {tuple(r[k] for k in keys): r for r in _rows(curated_dir / f"{table}.csv")}
-    second_rows = _rows(second_dir / f"{table}.csv")
+    first = _keyed(_rows(curated_dir / f"{table}.csv"), keys)
+    whole = second_dir / f"{table}.csv"
+    parts = sorted(second_dir.glob(f"{table}_[a-z].csv"))  # a second transcription done in parts
+    second_rows = _rows(whole) if whole.is_file() else [r for part in parts for r in _rows(part)]
     addendum = second_dir / f"{table}_addendum.csv"  # rows added to a table after its second transcription
     if addendum.is_file():
         second_rows += _rows(addendum)
-    second = {tuple(r.get(k, "") for k in keys): r for r in second_rows}
-    problems = [f"{table} {key}: only in curated/" for key in first.keys() - second.keys()]
+    second = _keyed(second_rows, keys)
+    if table == "facts":  # the second transcribers did not know which numbers the themed tables hold
+        first = _keyed(_rows(curated_dir / f"{table}.csv") + _themed_facts(), keys)
+        themed = {k for k, row in first.items() if row.get("table")}
+    else:
+        themed = set()
+    problems = [f"{table} {key}: only in curated/" for key in first.keys() - second.keys() - themed]
     problems += [f"{table} {key}: only in the second transcription" for key in second.keys() - first.keys()]
     for key in sorted(first.keys() & second.keys()):
         for column in columns:

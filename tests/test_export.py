@@ -91,7 +91,7 @@ def test_the_only_text_pandas_reads_as_missing_is_documented(exported: Path) -> 
         raw = pd.read_csv(exported / f"{name}.csv", dtype=str, keep_default_na=False)
         for column in raw.columns:
             found |= {(name, column, v) for v in raw[column] if v in defaults - {""}}
-    assert found == {("kg_fighter_study_profile", "as_printed", "None")}
+    assert found == {("kg_fighter_study_profile", "as_printed", "None"), ("facts", "as_printed", "None")}
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert 'keep_default_na=False' in readme
 

@@ -39,3 +39,15 @@ def test_comparison_reports_a_changed_cell(tmp_path: Path) -> None:
         "kz_hotline_reports ('2014',) as_printed: curated '2089', second transcription '2088'",
         "kz_hotline_reports ('2014',) reports: curated '2089', second transcription '2088'",
     ]
+
+
+def test_every_erratum_was_confirmed_by_an_independent_review() -> None:
+    import csv
+
+    import cadata
+
+    with (ROOT / "checks" / "second_transcription" / "errata_review.csv").open(encoding="utf-8", newline="") as handle:
+        review = {r["erratum_id"]: r["verdict"] for r in csv.DictReader(handle)}
+    errata = set(cadata.load("errata")["erratum_id"])
+    assert errata == set(review), errata ^ set(review)
+    assert set(review.values()) == {"confirmed"}

@@ -38,6 +38,7 @@ ISO3 = {
     "Tunisia": "TUN",
     "Turkey": "TUR",
     "Turkmenistan": "TKM",
+    "Ukraine": "UKR",
     "United Kingdom": "GBR",
     "United States": "USA",
     "Uzbekistan": "UZB",

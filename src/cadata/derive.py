@@ -47,10 +47,23 @@ NUMBER_WORDS = {
         "fifteen sixteen seventeen eighteen nineteen twenty".split()
     )
 }
+NUMBER_WORDS.update({"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90})
+#: Ordinal words, read as their rank ("second" is 2; the unit is rank).
+ORDINAL_WORDS = {
+    word: rank
+    for rank, word in enumerate("first second third fourth fifth sixth seventh eighth ninth tenth".split(), start=1)
+}
+#: Orders of magnitude in words, read as [low, high): "tens of thousands" is 10,000 to 100,000.
+MAGNITUDE_WORDS = {
+    "hundreds": (100, 1_000), "thousands": (1_000, 10_000), "tens of thousands": (10_000, 100_000),
+    "hundreds of thousands": (100_000, 1_000_000), "millions": (1_000_000, 10_000_000),
+}
+#: "a century", "a month": one of the unit.
+_ONE_OF = r"(?:(?:a|an|one) )?(?:century|decade|year|month|week|day)"
 
 
 #: Fractions in words, read as fractions of one (``"half"`` is 0.5).
-FRACTION_WORDS = {"half": 0.5, "a half": 0.5, "one-half": 0.5, "a third": 1 / 3, "one-third": 1 / 3,
+FRACTION_WORDS = {"half": 0.5, "a half": 0.5, "quarter": 0.25, "one-half": 0.5, "a third": 1 / 3, "one-third": 1 / 3,
                   "two-thirds": 2 / 3, "a quarter": 0.25, "one-quarter": 0.25, "three-quarters": 0.75}
 
 #: Words before a number, and the qualifier code each stands for.
@@ -66,11 +79,11 @@ QUALIFIER_PHRASES: dict[str, str] = {
 }
 #: Qualifier codes, and which bound the printed number gives.
 QUALIFIERS = {"over": "low", "at_least": "low", "nearly": "both", "about": "both", "up_to": "high", "less_than": "high"}
-_MULTIPLIERS = {"dozen": 12, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
+_MULTIPLIERS = {"dozen": 12, "hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
 #: Words for "two times", read as 2 (the unit is times).
-TIMES_WORDS = {"twice": 2, "double": 2, "triple": 3}
-_CURRENCY = r"(?:usd|us\$|\$|eur|\u20ac|euro)\s*"
-_AMOUNT = rf"(?:{_CURRENCY})?(\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?)(?:\s*(dozen|thousand|million|billion))?"
+TIMES_WORDS = {"twice": 2, "double": 2, "doubled": 2, "triple": 3, "tripled": 3}
+_CURRENCY = r"(?:usd|us\$|\$|eur|\u20ac|euro|kgs|kzt|rub|uzs|tjs|gbp)\s*"
+_AMOUNT = rf"(?:{_CURRENCY})?(\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?)(?:\s*(dozen|hundred|thousand|million|billion))?"
 _UNIT_SUFFIX = r"(?:\s*(?:%|percent|per cent)|[- ](?:kilometres?|kilometers?|km|kv))$"
 
 
@@ -91,7 +104,9 @@ def parse_estimate(text: str) -> tuple[float | None, float | None, str | None] |
     extraction (``"some3,000"``, ``"2million"``) is read as if spaced; a currency before
     the number (``"USD 198 million"``), a unit after it (``"%"``, ``"442-kilometre"``,
     ``"220 kV"``) and number words
-    (``"seven"``, ``"all five"``, ``"two dozen"`` = 24, ``"level-two"`` = 2), ``"twice"`` and
+    (``"seven"``, ``"all five"``, ``"two dozen"`` = 24, ``"level-two"`` = 2, ``"second"`` = 2,
+    ``"a century"`` = 1), orders of magnitude (``"tens of thousands"`` -> (10000, 100000,
+    None)), ``"twice"``, ``"tripled"`` and
     ``"almost double"`` (2, nearly) and fractions in words (``"less than half"`` -> (None,
     0.5, "less_than")) are read too (the unit is the schema's). None for anything else.
     """
@@ -108,9 +123,13 @@ def parse_estimate(text: str) -> tuple[float | None, float | None, str | None] |
             lowered = lowered[glued.end() :]
             break
     lowered = re.sub(r"^(?:all|level-)\s*", "", lowered)  # "all five" is five; "level-two" is level 2
-    words = lowered.split(" ", 1)
-    if words[0] in NUMBER_WORDS:  # "two", "two dozen"
-        lowered = " ".join([str(NUMBER_WORDS[words[0]]), *words[1:]])
+    if lowered in MAGNITUDE_WORDS and qualifier is None:
+        return (*MAGNITUDE_WORDS[lowered], None)
+    if lowered in ORDINAL_WORDS:
+        lowered = str(ORDINAL_WORDS[lowered])
+    if re.fullmatch(_ONE_OF, lowered):
+        lowered = "1"
+    lowered = " ".join(str(NUMBER_WORDS[w]) if w in NUMBER_WORDS else w for w in lowered.split(" "))  # "two dozen"
     if lowered in TIMES_WORDS:
         lowered = str(TIMES_WORDS[lowered])
     if lowered in FRACTION_WORDS:
@@ -122,15 +141,19 @@ def parse_estimate(text: str) -> tuple[float | None, float | None, str | None] |
         value = _amount(single.group(1), single.group(2))
         bound = QUALIFIERS.get(qualifier or "", "both")
         return (value if bound != "high" else None, value if bound != "low" else None, qualifier)
-    if qualifier is not None and QUALIFIERS[qualifier] != "both":
-        return None  # "over 1,000-2,000" has no shape cadata keeps; "about 10-20" does
+    if qualifier is not None and QUALIFIERS[qualifier] not in ("both", "low"):
+        return None  # "up to 10-20" has no shape cadata keeps; "about 10-20" and "at least 2 or 3" do
     lowered = re.sub(r"^(?:somewhere )?(?:from|between) ", "", lowered)
-    rng = re.fullmatch(rf"{_AMOUNT}\s*(?:[\u2013\u2014-]|to|and)\s*{_AMOUNT}", lowered)
+    for word, times in TIMES_WORDS.items():
+        lowered = re.sub(rf"\b{word}\b", str(times), lowered)  # "double or triple"
+    rng = re.fullmatch(rf"{_AMOUNT}\s*(?:[\u2013\u2014-]|to|and|or)\s*{_AMOUNT}", lowered)
     if not rng:
         return None
     shared = rng.group(2) or rng.group(4)
     low = _amount(rng.group(1), rng.group(2) or shared)
     high = _amount(rng.group(3), rng.group(4))
+    if qualifier is not None and QUALIFIERS[qualifier] == "low":
+        return (low, None, qualifier)  # "at least two or three": at least the lower figure
     return (low, high, qualifier)
 
 

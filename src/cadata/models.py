@@ -24,7 +24,31 @@ class AfIsilPresence(pa.DataFrameModel):
     attributed_to: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=['Evgeny Sysoev', 'Valery Semerikov', 'the Taliban’s office', 'the Taliban'])
     footnote: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1, le=194)
     note: Series[pd.StringDtype] = pa.Field(nullable=True)
-    paper_id: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['szabo_welcome', 'imanaliev', 'dunay', 'akimbekov', 'knyazev', 'spinghar', 'sikorskaia', 'sabirov', 'karatayeva', 'dronzina', 'ergashev', 'osce_office'])
+    paper_id: Series[pd.StringDtype] = pa.Field(nullable=False)
+    page: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=6, le=214)
+    line: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=1, le=8240)
+    quote: Series[pd.StringDtype] = pa.Field(nullable=False)
+
+    class Config:
+        strict = True
+        ordered = True
+
+
+class AlQaedaNetworkReach(pa.DataFrameModel):
+    """Al-Qaeda's reach - franchises and countries with its cells (Karatayeva) (``al_qaeda_network_reach``)."""
+
+    measure: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['franchises', 'countries_with_autonomous_cells'])
+    described_as: Series[pd.StringDtype] = pa.Field(nullable=False)
+    low: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0)
+    high: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0)
+    qualifier: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=['over'])
+    as_printed: Series[pd.StringDtype] = pa.Field(nullable=False)
+    unit: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['franchises', 'countries'])
+    as_of: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['currently', 'In a 2017 interview'])
+    attributed_to: Series[pd.StringDtype] = pa.Field(nullable=False)
+    footnote: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=134, le=135)
+    note: Series[pd.StringDtype] = pa.Field(nullable=True)
+    paper_id: Series[pd.StringDtype] = pa.Field(nullable=False)
     page: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=6, le=214)
     line: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=1, le=8240)
     quote: Series[pd.StringDtype] = pa.Field(nullable=False)
@@ -45,7 +69,50 @@ class CaFighterEstimates(pa.DataFrameModel):
     qualifier: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=['over'])
     as_printed: Series[pd.StringDtype] = pa.Field(nullable=False)
     note: Series[pd.StringDtype] = pa.Field(nullable=True)
-    paper_id: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['szabo_welcome', 'imanaliev', 'dunay', 'akimbekov', 'knyazev', 'spinghar', 'sikorskaia', 'sabirov', 'karatayeva', 'dronzina', 'ergashev', 'osce_office'])
+    paper_id: Series[pd.StringDtype] = pa.Field(nullable=False)
+    page: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=6, le=214)
+    line: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=1, le=8240)
+    quote: Series[pd.StringDtype] = pa.Field(nullable=False)
+
+    class Config:
+        strict = True
+        ordered = True
+
+
+class CaMuslimReligiosity(pa.DataFrameModel):
+    """Religious practice and Muslim share of the population in Central Asia (Spinghar) (``ca_muslim_religiosity``)."""
+
+    measure: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['muslims_regularly_performing_salah', 'muslim_share_of_population'])
+    described_as: Series[pd.StringDtype] = pa.Field(nullable=False)
+    low: Series[pd.Float64Dtype] = pa.Field(nullable=True, ge=0, le=100)
+    high: Series[pd.Float64Dtype] = pa.Field(nullable=True, ge=0, le=100)
+    qualifier: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=['over'])
+    as_printed: Series[pd.StringDtype] = pa.Field(nullable=False)
+    unit: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['percent of Muslims', 'percent of the population'])
+    attributed_to: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=['opinion polls'])
+    note: Series[pd.StringDtype] = pa.Field(nullable=True)
+    paper_id: Series[pd.StringDtype] = pa.Field(nullable=False)
+    page: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=6, le=214)
+    line: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=1, le=8240)
+    quote: Series[pd.StringDtype] = pa.Field(nullable=False)
+
+    class Config:
+        strict = True
+        ordered = True
+
+
+class CaNatoPartnershipParticipation(pa.DataFrameModel):
+    """Central Asian states in NATO co-operation programmes (Knyazev) (``ca_nato_partnership_participation``)."""
+
+    programme: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['partnership_for_peace', 'euro_atlantic_partnership_council', 'individual_partnership_action_plans', 'planning_and_review_process', 'operational_capability_concept'])
+    programme_as_printed: Series[pd.StringDtype] = pa.Field(nullable=False)
+    country: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['Central Asia', 'Kazakhstan', 'Uzbekistan'])
+    iso3: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=['KAZ', 'UZB'])
+    participation_as_printed: Series[pd.StringDtype] = pa.Field(nullable=False)
+    value: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0, le=5)
+    as_printed: Series[pd.StringDtype] = pa.Field(nullable=True)
+    note: Series[pd.StringDtype] = pa.Field(nullable=True)
+    paper_id: Series[pd.StringDtype] = pa.Field(nullable=False)
     page: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=6, le=214)
     line: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=1, le=8240)
     quote: Series[pd.StringDtype] = pa.Field(nullable=False)
@@ -62,7 +129,80 @@ class CybercrimeConventionStates2005(pa.DataFrameModel):
     value: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=0)
     as_printed: Series[pd.StringDtype] = pa.Field(nullable=False)
     note: Series[pd.StringDtype] = pa.Field(nullable=True)
-    paper_id: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['szabo_welcome', 'imanaliev', 'dunay', 'akimbekov', 'knyazev', 'spinghar', 'sikorskaia', 'sabirov', 'karatayeva', 'dronzina', 'ergashev', 'osce_office'])
+    paper_id: Series[pd.StringDtype] = pa.Field(nullable=False)
+    page: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=6, le=214)
+    line: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=1, le=8240)
+    quote: Series[pd.StringDtype] = pa.Field(nullable=False)
+
+    class Config:
+        strict = True
+        ordered = True
+
+
+class Errata(pa.DataFrameModel):
+    """Errata of the source volume (``errata``)."""
+
+    erratum_id: Series[pd.StringDtype] = pa.Field(nullable=False)
+    kind: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['text_vs_table', 'sum_or_arithmetic', 'internal_contradiction', 'typo', 'extraction_damage', 'doubtful_against_other_papers'])
+    printed: Series[pd.StringDtype] = pa.Field(nullable=False)
+    conflicts_with: Series[pd.StringDtype] = pa.Field(nullable=False)
+    evidence_lines: Series[pd.StringDtype] = pa.Field(nullable=False)
+    affected_rows: Series[pd.StringDtype] = pa.Field(nullable=True)
+    note: Series[pd.StringDtype] = pa.Field(nullable=True)
+    paper_id: Series[pd.StringDtype] = pa.Field(nullable=False)
+    page: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=6, le=214)
+    line: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=1, le=8240)
+    quote: Series[pd.StringDtype] = pa.Field(nullable=False)
+
+    class Config:
+        strict = True
+        ordered = True
+
+
+class Events(pa.DataFrameModel):
+    """Dated events mentioned in the volume (``events``)."""
+
+    event_id: Series[pd.StringDtype] = pa.Field(nullable=False)
+    date: Series[pd.StringDtype] = pa.Field(nullable=False)
+    date_end: Series[pd.StringDtype] = pa.Field(nullable=True)
+    date_precision: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['decade', 'year', 'month', 'day'])
+    date_as_printed: Series[pd.StringDtype] = pa.Field(nullable=False)
+    event: Series[pd.StringDtype] = pa.Field(nullable=False)
+    event_type: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['founding', 'dissolution', 'membership', 'summit_or_meeting', 'agreement', 'law_or_decision', 'attack', 'military_operation', 'election_or_appointment', 'statement', 'report_or_study', 'other'])
+    place: Series[pd.StringDtype] = pa.Field(nullable=True)
+    iso3: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=['AFG', 'ARM', 'CHN', 'GEO', 'HRV', 'KAZ', 'KGZ', 'RUS', 'SYR', 'TJK', 'TKM', 'UKR', 'USA', 'UZB'])
+    organizations: Series[pd.StringDtype] = pa.Field(nullable=True)
+    note: Series[pd.StringDtype] = pa.Field(nullable=True)
+    paper_id: Series[pd.StringDtype] = pa.Field(nullable=False)
+    page: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=6, le=214)
+    line: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=1, le=8240)
+    quote: Series[pd.StringDtype] = pa.Field(nullable=False)
+
+    class Config:
+        strict = True
+        ordered = True
+
+
+class Facts(pa.DataFrameModel):
+    """Every quantitative statement of the volume (``facts``)."""
+
+    fact_id: Series[pd.StringDtype] = pa.Field(nullable=False)
+    measure: Series[pd.StringDtype] = pa.Field(nullable=False)
+    unit: Series[pd.StringDtype] = pa.Field(nullable=False)
+    value: Series[pd.Float64Dtype] = pa.Field(nullable=True)
+    low: Series[pd.Float64Dtype] = pa.Field(nullable=True)
+    high: Series[pd.Float64Dtype] = pa.Field(nullable=True)
+    qualifier: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=['over', 'at_least', 'nearly', 'about', 'up_to', 'less_than'])
+    as_printed: Series[pd.StringDtype] = pa.Field(nullable=False)
+    place: Series[pd.StringDtype] = pa.Field(nullable=True)
+    iso3: Series[pd.StringDtype] = pa.Field(nullable=True)
+    period: Series[pd.StringDtype] = pa.Field(nullable=True)
+    attributed_to: Series[pd.StringDtype] = pa.Field(nullable=True)
+    footnote: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1, le=194)
+    table: Series[pd.StringDtype] = pa.Field(nullable=True)
+    row_key: Series[pd.StringDtype] = pa.Field(nullable=True)
+    note: Series[pd.StringDtype] = pa.Field(nullable=True)
+    paper_id: Series[pd.StringDtype] = pa.Field(nullable=False)
     page: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=6, le=214)
     line: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=1, le=8240)
     quote: Series[pd.StringDtype] = pa.Field(nullable=False)
@@ -92,7 +232,77 @@ class FighterEstimates(pa.DataFrameModel):
     footnote: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1, le=194)
     source_table: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=['ergashev_table_1'])
     note: Series[pd.StringDtype] = pa.Field(nullable=True)
-    paper_id: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['szabo_welcome', 'imanaliev', 'dunay', 'akimbekov', 'knyazev', 'spinghar', 'sikorskaia', 'sabirov', 'karatayeva', 'dronzina', 'ergashev', 'osce_office'])
+    paper_id: Series[pd.StringDtype] = pa.Field(nullable=False)
+    page: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=6, le=214)
+    line: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=1, le=8240)
+    quote: Series[pd.StringDtype] = pa.Field(nullable=False)
+
+    class Config:
+        strict = True
+        ordered = True
+
+
+class Footnotes(pa.DataFrameModel):
+    """Footnotes of the volume, 1-194 (``footnotes``)."""
+
+    footnote: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=1, le=194)
+    text: Series[pd.StringDtype] = pa.Field(nullable=False)
+    urls: Series[pd.StringDtype] = pa.Field(nullable=True)
+    cited_year: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1900, le=2018)
+    marker_line: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1, le=8240)
+    extraction_damaged: Series[pd.BooleanDtype] = pa.Field(nullable=False)
+    note: Series[pd.StringDtype] = pa.Field(nullable=True)
+    paper_id: Series[pd.StringDtype] = pa.Field(nullable=False)
+    page: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=6, le=214)
+    line: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=1, le=8240)
+    quote: Series[pd.StringDtype] = pa.Field(nullable=False)
+
+    class Config:
+        strict = True
+        ordered = True
+
+
+class IsilAlQaedaPropagandaIndicators(pa.DataFrameModel):
+    """ISIL and al-Qaeda - indicators of propaganda output and resources (Karatayeva) (``isil_al_qaeda_propaganda_indicators``)."""
+
+    indicator: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['isil_revenue_fall', 'al_qaeda_leader_speeches', 'al_qaeda_affiliates_underdog_framing', 'isil_peaceful_life_vs_military_material'])
+    organization: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['isil', 'al_qaeda'])
+    described_as: Series[pd.StringDtype] = pa.Field(nullable=False)
+    period: Series[pd.StringDtype] = pa.Field(nullable=True)
+    period_start: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=2015, le=2018)
+    period_end: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=2015, le=2018)
+    low: Series[pd.Float64Dtype] = pa.Field(nullable=True, ge=0)
+    high: Series[pd.Float64Dtype] = pa.Field(nullable=True, ge=0)
+    qualifier: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=['over', 'nearly'])
+    as_printed: Series[pd.StringDtype] = pa.Field(nullable=False)
+    unit: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['percent', 'speeches', 'times as likely as ISIS', 'times the amount of military-themed material'])
+    attributed_to: Series[pd.StringDtype] = pa.Field(nullable=True)
+    footnote: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=142, le=153)
+    note: Series[pd.StringDtype] = pa.Field(nullable=True)
+    paper_id: Series[pd.StringDtype] = pa.Field(nullable=False)
+    page: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=6, le=214)
+    line: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=1, le=8240)
+    quote: Series[pd.StringDtype] = pa.Field(nullable=False)
+
+    class Config:
+        strict = True
+        ordered = True
+
+
+class IsilMediaNetwork(pa.DataFrameModel):
+    """The ISIS media network in 2014-2015 - media units and media offices (Sikorskaia) (``isil_media_network``)."""
+
+    component: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['media_units', 'media_offices'])
+    described_as: Series[pd.StringDtype] = pa.Field(nullable=False)
+    period: Series[pd.StringDtype] = pa.Field(nullable=True)
+    period_start: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=2014, le=2015)
+    period_end: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=2014, le=2015)
+    value: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=0)
+    as_printed: Series[pd.StringDtype] = pa.Field(nullable=False)
+    unit: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['media units', 'media offices'])
+    footnote: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=75, le=75)
+    note: Series[pd.StringDtype] = pa.Field(nullable=True)
+    paper_id: Series[pd.StringDtype] = pa.Field(nullable=False)
     page: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=6, le=214)
     line: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=1, le=8240)
     quote: Series[pd.StringDtype] = pa.Field(nullable=False)
@@ -115,7 +325,7 @@ class KgFacebookUsers(pa.DataFrameModel):
     attributed_to: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=['official Facebook statistics'])
     footnote: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=73, le=107)
     note: Series[pd.StringDtype] = pa.Field(nullable=True)
-    paper_id: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['szabo_welcome', 'imanaliev', 'dunay', 'akimbekov', 'knyazev', 'spinghar', 'sikorskaia', 'sabirov', 'karatayeva', 'dronzina', 'ergashev', 'osce_office'])
+    paper_id: Series[pd.StringDtype] = pa.Field(nullable=False)
     page: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=6, le=214)
     line: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=1, le=8240)
     quote: Series[pd.StringDtype] = pa.Field(nullable=False)
@@ -135,7 +345,27 @@ class KgFighterStudyAge(pa.DataFrameModel):
     qualifier: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=['over', 'at_least', 'nearly', 'about', 'up_to', 'less_than'])
     as_printed: Series[pd.StringDtype] = pa.Field(nullable=False)
     note: Series[pd.StringDtype] = pa.Field(nullable=True)
-    paper_id: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['szabo_welcome', 'imanaliev', 'dunay', 'akimbekov', 'knyazev', 'spinghar', 'sikorskaia', 'sabirov', 'karatayeva', 'dronzina', 'ergashev', 'osce_office'])
+    paper_id: Series[pd.StringDtype] = pa.Field(nullable=False)
+    page: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=6, le=214)
+    line: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=1, le=8240)
+    quote: Series[pd.StringDtype] = pa.Field(nullable=False)
+
+    class Config:
+        strict = True
+        ordered = True
+
+
+class KgFighterStudyDesign(pa.DataFrameModel):
+    """Design of Dronzina's field study of Kyrgyzstani fighters (``kg_fighter_study_design``)."""
+
+    parameter: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['fieldwork_year', 'data_collection_ways', 'process_stages', 'variable_groups', 'religious_literacy_control_questions', 'twitter_accounts_monitored_women', 'conclusions_first_public_year'])
+    described_as: Series[pd.StringDtype] = pa.Field(nullable=False)
+    value: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0)
+    as_printed: Series[pd.StringDtype] = pa.Field(nullable=True)
+    quantity_words: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=['several'])
+    unit: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['year', 'ways', 'stages', 'groups of variables', 'control questions', 'women'])
+    note: Series[pd.StringDtype] = pa.Field(nullable=True)
+    paper_id: Series[pd.StringDtype] = pa.Field(nullable=False)
     page: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=6, le=214)
     line: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=1, le=8240)
     quote: Series[pd.StringDtype] = pa.Field(nullable=False)
@@ -156,7 +386,7 @@ class KgFighterStudyProfile(pa.DataFrameModel):
     quantity_words: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=['the others', 'Most', 'many', 'Some', 'Almost no one', 'The majority', 'most', 'some', 'all'])
     iso3: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=['RUS'])
     note: Series[pd.StringDtype] = pa.Field(nullable=True)
-    paper_id: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['szabo_welcome', 'imanaliev', 'dunay', 'akimbekov', 'knyazev', 'spinghar', 'sikorskaia', 'sabirov', 'karatayeva', 'dronzina', 'ergashev', 'osce_office'])
+    paper_id: Series[pd.StringDtype] = pa.Field(nullable=False)
     page: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=6, le=214)
     line: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=1, le=8240)
     quote: Series[pd.StringDtype] = pa.Field(nullable=False)
@@ -174,7 +404,7 @@ class KgFighterStudySample(pa.DataFrameModel):
     value: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=0, le=30)
     as_printed: Series[pd.StringDtype] = pa.Field(nullable=False)
     note: Series[pd.StringDtype] = pa.Field(nullable=True)
-    paper_id: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['szabo_welcome', 'imanaliev', 'dunay', 'akimbekov', 'knyazev', 'spinghar', 'sikorskaia', 'sabirov', 'karatayeva', 'dronzina', 'ergashev', 'osce_office'])
+    paper_id: Series[pd.StringDtype] = pa.Field(nullable=False)
     page: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=6, le=214)
     line: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=1, le=8240)
     quote: Series[pd.StringDtype] = pa.Field(nullable=False)
@@ -196,7 +426,7 @@ class KgYouthMediaStudyDesign(pa.DataFrameModel):
     unit: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['year', 'interviews', 'regions', 'fighters', 'years', 'researchers', 'indicators'])
     footnote: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=73, le=107)
     note: Series[pd.StringDtype] = pa.Field(nullable=True)
-    paper_id: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['szabo_welcome', 'imanaliev', 'dunay', 'akimbekov', 'knyazev', 'spinghar', 'sikorskaia', 'sabirov', 'karatayeva', 'dronzina', 'ergashev', 'osce_office'])
+    paper_id: Series[pd.StringDtype] = pa.Field(nullable=False)
     page: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=6, le=214)
     line: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=1, le=8240)
     quote: Series[pd.StringDtype] = pa.Field(nullable=False)
@@ -220,7 +450,7 @@ class KgYouthMediaStudyResults(pa.DataFrameModel):
     figure: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1, le=5)
     footnote: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=73, le=107)
     note: Series[pd.StringDtype] = pa.Field(nullable=True)
-    paper_id: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['szabo_welcome', 'imanaliev', 'dunay', 'akimbekov', 'knyazev', 'spinghar', 'sikorskaia', 'sabirov', 'karatayeva', 'dronzina', 'ergashev', 'osce_office'])
+    paper_id: Series[pd.StringDtype] = pa.Field(nullable=False)
     page: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=6, le=214)
     line: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=1, le=8240)
     quote: Series[pd.StringDtype] = pa.Field(nullable=False)
@@ -240,7 +470,7 @@ class KzHotlineOrganisation(pa.DataFrameModel):
     month: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'])
     as_printed: Series[pd.StringDtype] = pa.Field(nullable=False)
     note: Series[pd.StringDtype] = pa.Field(nullable=True)
-    paper_id: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['szabo_welcome', 'imanaliev', 'dunay', 'akimbekov', 'knyazev', 'spinghar', 'sikorskaia', 'sabirov', 'karatayeva', 'dronzina', 'ergashev', 'osce_office'])
+    paper_id: Series[pd.StringDtype] = pa.Field(nullable=False)
     page: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=6, le=214)
     line: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=1, le=8240)
     quote: Series[pd.StringDtype] = pa.Field(nullable=False)
@@ -261,7 +491,7 @@ class KzHotlineReportShares(pa.DataFrameModel):
     category_existed: Series[pd.BooleanDtype] = pa.Field(nullable=False)
     reports_derived: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0)
     note: Series[pd.StringDtype] = pa.Field(nullable=True)
-    paper_id: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['szabo_welcome', 'imanaliev', 'dunay', 'akimbekov', 'knyazev', 'spinghar', 'sikorskaia', 'sabirov', 'karatayeva', 'dronzina', 'ergashev', 'osce_office'])
+    paper_id: Series[pd.StringDtype] = pa.Field(nullable=False)
     page: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=6, le=214)
     line: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=1, le=8240)
     quote: Series[pd.StringDtype] = pa.Field(nullable=False)
@@ -278,7 +508,32 @@ class KzHotlineReports(pa.DataFrameModel):
     reports: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=0)
     as_printed: Series[pd.StringDtype] = pa.Field(nullable=False)
     note: Series[pd.StringDtype] = pa.Field(nullable=True)
-    paper_id: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['szabo_welcome', 'imanaliev', 'dunay', 'akimbekov', 'knyazev', 'spinghar', 'sikorskaia', 'sabirov', 'karatayeva', 'dronzina', 'ergashev', 'osce_office'])
+    paper_id: Series[pd.StringDtype] = pa.Field(nullable=False)
+    page: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=6, le=214)
+    line: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=1, le=8240)
+    quote: Series[pd.StringDtype] = pa.Field(nullable=False)
+
+    class Config:
+        strict = True
+        ordered = True
+
+
+class KzInformationSocietyProgramme(pa.DataFrameModel):
+    """Kazakhstan's programme for reducing information inequality and the information society by 2011 (``kz_information_society_programme``)."""
+
+    figure: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['internet_use_target', 'internet_users_share_by_2011', 'information_society_level_by_2011'])
+    described_as: Series[pd.StringDtype] = pa.Field(nullable=False)
+    period: Series[pd.StringDtype] = pa.Field(nullable=False)
+    period_start: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=2007, le=2011)
+    period_end: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=2007, le=2011)
+    low: Series[pd.Float64Dtype] = pa.Field(nullable=True, ge=0)
+    high: Series[pd.Float64Dtype] = pa.Field(nullable=True, ge=0)
+    qualifier: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=['at_least', 'over'])
+    as_printed: Series[pd.StringDtype] = pa.Field(nullable=False)
+    unit: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['percent of the population', 'fraction of the population', 'level of information society'])
+    footnote: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=120, le=120)
+    note: Series[pd.StringDtype] = pa.Field(nullable=True)
+    paper_id: Series[pd.StringDtype] = pa.Field(nullable=False)
     page: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=6, le=214)
     line: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=1, le=8240)
     quote: Series[pd.StringDtype] = pa.Field(nullable=False)
@@ -297,7 +552,7 @@ class KzInternetUsers(pa.DataFrameModel):
     as_printed: Series[pd.StringDtype] = pa.Field(nullable=False)
     footnote: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=121, le=121)
     note: Series[pd.StringDtype] = pa.Field(nullable=True)
-    paper_id: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['szabo_welcome', 'imanaliev', 'dunay', 'akimbekov', 'knyazev', 'spinghar', 'sikorskaia', 'sabirov', 'karatayeva', 'dronzina', 'ergashev', 'osce_office'])
+    paper_id: Series[pd.StringDtype] = pa.Field(nullable=False)
     page: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=6, le=214)
     line: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=1, le=8240)
     quote: Series[pd.StringDtype] = pa.Field(nullable=False)
@@ -317,7 +572,27 @@ class KzRecruitmentRiskFigures(pa.DataFrameModel):
     qualifier: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=['over'])
     as_printed: Series[pd.StringDtype] = pa.Field(nullable=False)
     note: Series[pd.StringDtype] = pa.Field(nullable=True)
-    paper_id: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['szabo_welcome', 'imanaliev', 'dunay', 'akimbekov', 'knyazev', 'spinghar', 'sikorskaia', 'sabirov', 'karatayeva', 'dronzina', 'ergashev', 'osce_office'])
+    paper_id: Series[pd.StringDtype] = pa.Field(nullable=False)
+    page: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=6, le=214)
+    line: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=1, le=8240)
+    quote: Series[pd.StringDtype] = pa.Field(nullable=False)
+
+    class Config:
+        strict = True
+        ordered = True
+
+
+class OsceConferenceExpertCountries(pa.DataFrameModel):
+    """Countries represented among the conference's experts, by OSCE status (``osce_conference_expert_countries``)."""
+
+    category: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['all_countries', 'osce_participating_states', 'partners_for_co_operation'])
+    category_as_printed: Series[pd.StringDtype] = pa.Field(nullable=False)
+    country: Series[pd.StringDtype] = pa.Field(nullable=True)
+    iso3: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=['AFG'])
+    value: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=0)
+    as_printed: Series[pd.StringDtype] = pa.Field(nullable=False)
+    note: Series[pd.StringDtype] = pa.Field(nullable=True)
+    paper_id: Series[pd.StringDtype] = pa.Field(nullable=False)
     page: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=6, le=214)
     line: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=1, le=8240)
     quote: Series[pd.StringDtype] = pa.Field(nullable=False)
@@ -341,7 +616,7 @@ class OsceFieldOperationsBudget2017(pa.DataFrameModel):
     unit: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['eur', 'percent', 'fraction', 'presences'])
     footnote: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=19, le=19)
     note: Series[pd.StringDtype] = pa.Field(nullable=True)
-    paper_id: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['szabo_welcome', 'imanaliev', 'dunay', 'akimbekov', 'knyazev', 'spinghar', 'sikorskaia', 'sabirov', 'karatayeva', 'dronzina', 'ergashev', 'osce_office'])
+    paper_id: Series[pd.StringDtype] = pa.Field(nullable=False)
     page: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=6, le=214)
     line: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=1, le=8240)
     quote: Series[pd.StringDtype] = pa.Field(nullable=False)
@@ -363,7 +638,28 @@ class OsceFieldPresenceEvents(pa.DataFrameModel):
     as_printed: Series[pd.StringDtype] = pa.Field(nullable=False)
     footnote: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=21, le=21)
     note: Series[pd.StringDtype] = pa.Field(nullable=True)
-    paper_id: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['szabo_welcome', 'imanaliev', 'dunay', 'akimbekov', 'knyazev', 'spinghar', 'sikorskaia', 'sabirov', 'karatayeva', 'dronzina', 'ergashev', 'osce_office'])
+    paper_id: Series[pd.StringDtype] = pa.Field(nullable=False)
+    page: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=6, le=214)
+    line: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=1, le=8240)
+    quote: Series[pd.StringDtype] = pa.Field(nullable=False)
+
+    class Config:
+        strict = True
+        ordered = True
+
+
+class Papers(pa.DataFrameModel):
+    """Contributions of the volume (``papers``)."""
+
+    paper_id: Series[pd.StringDtype] = pa.Field(nullable=False)
+    title: Series[pd.StringDtype] = pa.Field(nullable=False)
+    authors: Series[pd.StringDtype] = pa.Field(nullable=False)
+    session: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=['I', 'II', 'III', 'IV'])
+    first_page: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=6, le=214)
+    last_page: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=6, le=214)
+    first_line: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=1, le=8240)
+    last_line: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=1, le=8240)
+    note: Series[pd.StringDtype] = pa.Field(nullable=True)
     page: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=6, le=214)
     line: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=1, le=8240)
     quote: Series[pd.StringDtype] = pa.Field(nullable=False)
@@ -386,7 +682,7 @@ class PewMuslimAttitudes(pa.DataFrameModel):
     attributed_to: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['Pew Research Center, “The World’s Muslims: Religion, Politics and Society”'])
     footnote: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=61, le=72)
     note: Series[pd.StringDtype] = pa.Field(nullable=True)
-    paper_id: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['szabo_welcome', 'imanaliev', 'dunay', 'akimbekov', 'knyazev', 'spinghar', 'sikorskaia', 'sabirov', 'karatayeva', 'dronzina', 'ergashev', 'osce_office'])
+    paper_id: Series[pd.StringDtype] = pa.Field(nullable=False)
     page: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=6, le=214)
     line: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=1, le=8240)
     quote: Series[pd.StringDtype] = pa.Field(nullable=False)
@@ -410,7 +706,7 @@ class UnitedCyberCaliphateClaims(pa.DataFrameModel):
     as_printed: Series[pd.StringDtype] = pa.Field(nullable=False)
     footnote: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=154, le=154)
     note: Series[pd.StringDtype] = pa.Field(nullable=True)
-    paper_id: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['szabo_welcome', 'imanaliev', 'dunay', 'akimbekov', 'knyazev', 'spinghar', 'sikorskaia', 'sabirov', 'karatayeva', 'dronzina', 'ergashev', 'osce_office'])
+    paper_id: Series[pd.StringDtype] = pa.Field(nullable=False)
     page: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=6, le=214)
     line: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=1, le=8240)
     quote: Series[pd.StringDtype] = pa.Field(nullable=False)
@@ -432,7 +728,32 @@ class UzAfghanistanInfrastructureProjects(pa.DataFrameModel):
     qualifier: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=['over', 'nearly'])
     as_printed: Series[pd.StringDtype] = pa.Field(nullable=False)
     note: Series[pd.StringDtype] = pa.Field(nullable=True)
-    paper_id: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['szabo_welcome', 'imanaliev', 'dunay', 'akimbekov', 'knyazev', 'spinghar', 'sikorskaia', 'sabirov', 'karatayeva', 'dronzina', 'ergashev', 'osce_office'])
+    paper_id: Series[pd.StringDtype] = pa.Field(nullable=False)
+    page: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=6, le=214)
+    line: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=1, le=8240)
+    quote: Series[pd.StringDtype] = pa.Field(nullable=False)
+
+    class Config:
+        strict = True
+        ordered = True
+
+
+class UzFighterSourceInterviews(pa.DataFrameModel):
+    """Interview studies behind Ergashev's estimates of Uzbek recruits (``uz_fighter_source_interviews``)."""
+
+    study: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['labour_migration_expert_interviews', 'mano_center_expert_interviews'])
+    study_as_printed: Series[pd.StringDtype] = pa.Field(nullable=False)
+    interviewees: Series[pd.StringDtype] = pa.Field(nullable=False)
+    places: Series[pd.StringDtype] = pa.Field(nullable=True)
+    period: Series[pd.StringDtype] = pa.Field(nullable=False)
+    period_start: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=2016, le=2018)
+    period_end: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=2016, le=2018)
+    value: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=0)
+    as_printed: Series[pd.StringDtype] = pa.Field(nullable=False)
+    unit: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['interviews', 'experts'])
+    footnote: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=186, le=187)
+    note: Series[pd.StringDtype] = pa.Field(nullable=True)
+    paper_id: Series[pd.StringDtype] = pa.Field(nullable=False)
     page: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=6, le=214)
     line: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=1, le=8240)
     quote: Series[pd.StringDtype] = pa.Field(nullable=False)
@@ -453,7 +774,7 @@ class UzIslamicEducationInstitutions(pa.DataFrameModel):
     as_printed: Series[pd.StringDtype] = pa.Field(nullable=False)
     footnote: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1, le=194)
     note: Series[pd.StringDtype] = pa.Field(nullable=True)
-    paper_id: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['szabo_welcome', 'imanaliev', 'dunay', 'akimbekov', 'knyazev', 'spinghar', 'sikorskaia', 'sabirov', 'karatayeva', 'dronzina', 'ergashev', 'osce_office'])
+    paper_id: Series[pd.StringDtype] = pa.Field(nullable=False)
     page: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=6, le=214)
     line: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=1, le=8240)
     quote: Series[pd.StringDtype] = pa.Field(nullable=False)
@@ -476,7 +797,7 @@ class UzLabourMigrants(pa.DataFrameModel):
     as_printed: Series[pd.StringDtype] = pa.Field(nullable=False)
     attributed_to: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=['Official data', 'Some independent experts'])
     note: Series[pd.StringDtype] = pa.Field(nullable=True)
-    paper_id: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['szabo_welcome', 'imanaliev', 'dunay', 'akimbekov', 'knyazev', 'spinghar', 'sikorskaia', 'sabirov', 'karatayeva', 'dronzina', 'ergashev', 'osce_office'])
+    paper_id: Series[pd.StringDtype] = pa.Field(nullable=False)
     page: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=6, le=214)
     line: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=1, le=8240)
     quote: Series[pd.StringDtype] = pa.Field(nullable=False)
@@ -493,7 +814,7 @@ class UzPopulation(pa.DataFrameModel):
     value: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=0)
     as_printed: Series[pd.StringDtype] = pa.Field(nullable=False)
     note: Series[pd.StringDtype] = pa.Field(nullable=True)
-    paper_id: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['szabo_welcome', 'imanaliev', 'dunay', 'akimbekov', 'knyazev', 'spinghar', 'sikorskaia', 'sabirov', 'karatayeva', 'dronzina', 'ergashev', 'osce_office'])
+    paper_id: Series[pd.StringDtype] = pa.Field(nullable=False)
     page: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=6, le=214)
     line: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=1, le=8240)
     quote: Series[pd.StringDtype] = pa.Field(nullable=False)

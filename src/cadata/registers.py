@@ -23,23 +23,30 @@ def find_facts(
     from cadata.loading import load
 
     frame = load("facts")
-    mask = frame["fact_id"].notna()
+
+    def true(series: pd.Series) -> pd.Series:
+        return series.fillna(False).astype(bool)  # a missing cell matches nothing
+
+    def contains(column: str, word: str) -> pd.Series:
+        return true(frame[column].astype("string").str.contains(word, case=False, regex=False))
+
+    mask = true(frame["fact_id"].notna())
     if iso3 is not None:
-        mask &= frame["iso3"] == iso3.upper()
+        mask &= true(frame["iso3"].astype("string") == iso3.upper())
     if place is not None:
-        mask &= frame["place"].str.contains(place, case=False, regex=False).fillna(False).astype(bool)
+        mask &= contains("place", place)
     if unit is not None:
-        mask &= frame["unit"].str.lower() == unit.lower()
+        mask &= true(frame["unit"].astype("string").str.lower() == unit.lower())
     if paper_id is not None:
-        mask &= frame["paper_id"] == paper_id
+        mask &= true(frame["paper_id"].astype("string") == paper_id)
     if table is not None:
-        mask &= frame["table"] == table
+        mask &= true(frame["table"].astype("string") == table)
     if text is not None:
-        hit = frame["fact_id"].isna()
+        hit = ~mask & False
         for column in SEARCHED:
-            hit |= frame[column].astype("string").str.contains(text, case=False, regex=False).fillna(False).astype(bool)
+            hit |= contains(column, text)
         mask &= hit
-    return frame[mask.astype(bool)].reset_index(drop=True)
+    return frame[mask].reset_index(drop=True)
 
 
 def search(text: str) -> pd.DataFrame:

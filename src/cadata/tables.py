@@ -13,11 +13,21 @@ if TYPE_CHECKING:
     from pandera.typing import DataFrame
 
     from cadata.models import AfIsilPresence
+    from cadata.models import AlQaedaNetworkReach
     from cadata.models import CaFighterEstimates
+    from cadata.models import CaMuslimReligiosity
+    from cadata.models import CaNatoPartnershipParticipation
     from cadata.models import CybercrimeConventionStates2005
+    from cadata.models import Errata
+    from cadata.models import Events
+    from cadata.models import Facts
     from cadata.models import FighterEstimates
+    from cadata.models import Footnotes
+    from cadata.models import IsilAlQaedaPropagandaIndicators
+    from cadata.models import IsilMediaNetwork
     from cadata.models import KgFacebookUsers
     from cadata.models import KgFighterStudyAge
+    from cadata.models import KgFighterStudyDesign
     from cadata.models import KgFighterStudyProfile
     from cadata.models import KgFighterStudySample
     from cadata.models import KgYouthMediaStudyDesign
@@ -25,24 +35,38 @@ if TYPE_CHECKING:
     from cadata.models import KzHotlineOrganisation
     from cadata.models import KzHotlineReportShares
     from cadata.models import KzHotlineReports
+    from cadata.models import KzInformationSocietyProgramme
     from cadata.models import KzInternetUsers
     from cadata.models import KzRecruitmentRiskFigures
+    from cadata.models import OsceConferenceExpertCountries
     from cadata.models import OsceFieldOperationsBudget2017
     from cadata.models import OsceFieldPresenceEvents
+    from cadata.models import Papers
     from cadata.models import PewMuslimAttitudes
     from cadata.models import UnitedCyberCaliphateClaims
     from cadata.models import UzAfghanistanInfrastructureProjects
+    from cadata.models import UzFighterSourceInterviews
     from cadata.models import UzIslamicEducationInstitutions
     from cadata.models import UzLabourMigrants
     from cadata.models import UzPopulation
 
 __all__ = [
     "af_isil_presence",
+    "al_qaeda_network_reach",
     "ca_fighter_estimates",
+    "ca_muslim_religiosity",
+    "ca_nato_partnership_participation",
     "cybercrime_convention_states_2005",
+    "errata",
+    "events",
+    "facts",
     "fighter_estimates",
+    "footnotes",
+    "isil_al_qaeda_propaganda_indicators",
+    "isil_media_network",
     "kg_facebook_users",
     "kg_fighter_study_age",
+    "kg_fighter_study_design",
     "kg_fighter_study_profile",
     "kg_fighter_study_sample",
     "kg_youth_media_study_design",
@@ -50,13 +74,17 @@ __all__ = [
     "kz_hotline_organisation",
     "kz_hotline_report_shares",
     "kz_hotline_reports",
+    "kz_information_society_programme",
     "kz_internet_users",
     "kz_recruitment_risk_figures",
+    "osce_conference_expert_countries",
     "osce_field_operations_budget_2017",
     "osce_field_presence_events",
+    "papers",
     "pew_muslim_attitudes",
     "united_cyber_caliphate_claims",
     "uz_afghanistan_infrastructure_projects",
+    "uz_fighter_source_interviews",
     "uz_islamic_education_institutions",
     "uz_labour_migrants",
     "uz_population",
@@ -68,9 +96,24 @@ def af_isil_presence() -> DataFrame[AfIsilPresence]:
     return cast("DataFrame[AfIsilPresence]", load("af_isil_presence"))
 
 
+def al_qaeda_network_reach() -> DataFrame[AlQaedaNetworkReach]:
+    """Al-Qaeda's reach - franchises and countries with its cells (Karatayeva). Data card: ``cadata.info("al_qaeda_network_reach")``."""
+    return cast("DataFrame[AlQaedaNetworkReach]", load("al_qaeda_network_reach"))
+
+
 def ca_fighter_estimates() -> DataFrame[CaFighterEstimates]:
     """Approximate number of fighters from the Central Asian countries, by source. Data card: ``cadata.info("ca_fighter_estimates")``."""
     return cast("DataFrame[CaFighterEstimates]", load("ca_fighter_estimates"))
+
+
+def ca_muslim_religiosity() -> DataFrame[CaMuslimReligiosity]:
+    """Religious practice and Muslim share of the population in Central Asia (Spinghar). Data card: ``cadata.info("ca_muslim_religiosity")``."""
+    return cast("DataFrame[CaMuslimReligiosity]", load("ca_muslim_religiosity"))
+
+
+def ca_nato_partnership_participation() -> DataFrame[CaNatoPartnershipParticipation]:
+    """Central Asian states in NATO co-operation programmes (Knyazev). Data card: ``cadata.info("ca_nato_partnership_participation")``."""
+    return cast("DataFrame[CaNatoPartnershipParticipation]", load("ca_nato_partnership_participation"))
 
 
 def cybercrime_convention_states_2005() -> DataFrame[CybercrimeConventionStates2005]:
@@ -78,9 +121,39 @@ def cybercrime_convention_states_2005() -> DataFrame[CybercrimeConventionStates2
     return cast("DataFrame[CybercrimeConventionStates2005]", load("cybercrime_convention_states_2005"))
 
 
+def errata() -> DataFrame[Errata]:
+    """Errata of the source volume. Data card: ``cadata.info("errata")``."""
+    return cast("DataFrame[Errata]", load("errata"))
+
+
+def events() -> DataFrame[Events]:
+    """Dated events mentioned in the volume. Data card: ``cadata.info("events")``."""
+    return cast("DataFrame[Events]", load("events"))
+
+
+def facts() -> DataFrame[Facts]:
+    """Every quantitative statement of the volume. Data card: ``cadata.info("facts")``."""
+    return cast("DataFrame[Facts]", load("facts"))
+
+
 def fighter_estimates() -> DataFrame[FighterEstimates]:
     """Every estimate of numbers of fighters in the volume, harmonized. Data card: ``cadata.info("fighter_estimates")``."""
     return cast("DataFrame[FighterEstimates]", load("fighter_estimates"))
+
+
+def footnotes() -> DataFrame[Footnotes]:
+    """Footnotes of the volume, 1-194. Data card: ``cadata.info("footnotes")``."""
+    return cast("DataFrame[Footnotes]", load("footnotes"))
+
+
+def isil_al_qaeda_propaganda_indicators() -> DataFrame[IsilAlQaedaPropagandaIndicators]:
+    """ISIL and al-Qaeda - indicators of propaganda output and resources (Karatayeva). Data card: ``cadata.info("isil_al_qaeda_propaganda_indicators")``."""
+    return cast("DataFrame[IsilAlQaedaPropagandaIndicators]", load("isil_al_qaeda_propaganda_indicators"))
+
+
+def isil_media_network() -> DataFrame[IsilMediaNetwork]:
+    """The ISIS media network in 2014-2015 - media units and media offices (Sikorskaia). Data card: ``cadata.info("isil_media_network")``."""
+    return cast("DataFrame[IsilMediaNetwork]", load("isil_media_network"))
 
 
 def kg_facebook_users() -> DataFrame[KgFacebookUsers]:
@@ -91,6 +164,11 @@ def kg_facebook_users() -> DataFrame[KgFacebookUsers]:
 def kg_fighter_study_age() -> DataFrame[KgFighterStudyAge]:
     """Ages of the Kyrgyzstani fighters in Dronzina's field study. Data card: ``cadata.info("kg_fighter_study_age")``."""
     return cast("DataFrame[KgFighterStudyAge]", load("kg_fighter_study_age"))
+
+
+def kg_fighter_study_design() -> DataFrame[KgFighterStudyDesign]:
+    """Design of Dronzina's field study of Kyrgyzstani fighters. Data card: ``cadata.info("kg_fighter_study_design")``."""
+    return cast("DataFrame[KgFighterStudyDesign]", load("kg_fighter_study_design"))
 
 
 def kg_fighter_study_profile() -> DataFrame[KgFighterStudyProfile]:
@@ -128,6 +206,11 @@ def kz_hotline_reports() -> DataFrame[KzHotlineReports]:
     return cast("DataFrame[KzHotlineReports]", load("kz_hotline_reports"))
 
 
+def kz_information_society_programme() -> DataFrame[KzInformationSocietyProgramme]:
+    """Kazakhstan's programme for reducing information inequality and the information society by 2011. Data card: ``cadata.info("kz_information_society_programme")``."""
+    return cast("DataFrame[KzInformationSocietyProgramme]", load("kz_information_society_programme"))
+
+
 def kz_internet_users() -> DataFrame[KzInternetUsers]:
     """Internet users in Kazakhstan as a share of the population, 2005, 2010 and 2011. Data card: ``cadata.info("kz_internet_users")``."""
     return cast("DataFrame[KzInternetUsers]", load("kz_internet_users"))
@@ -138,6 +221,11 @@ def kz_recruitment_risk_figures() -> DataFrame[KzRecruitmentRiskFigures]:
     return cast("DataFrame[KzRecruitmentRiskFigures]", load("kz_recruitment_risk_figures"))
 
 
+def osce_conference_expert_countries() -> DataFrame[OsceConferenceExpertCountries]:
+    """Countries represented among the conference's experts, by OSCE status. Data card: ``cadata.info("osce_conference_expert_countries")``."""
+    return cast("DataFrame[OsceConferenceExpertCountries]", load("osce_conference_expert_countries"))
+
+
 def osce_field_operations_budget_2017() -> DataFrame[OsceFieldOperationsBudget2017]:
     """OSCE Unified Budget 2017 and its field operations. Data card: ``cadata.info("osce_field_operations_budget_2017")``."""
     return cast("DataFrame[OsceFieldOperationsBudget2017]", load("osce_field_operations_budget_2017"))
@@ -146,6 +234,11 @@ def osce_field_operations_budget_2017() -> DataFrame[OsceFieldOperationsBudget20
 def osce_field_presence_events() -> DataFrame[OsceFieldPresenceEvents]:
     """OSCE field presences - openings, downgrades and closures with their years. Data card: ``cadata.info("osce_field_presence_events")``."""
     return cast("DataFrame[OsceFieldPresenceEvents]", load("osce_field_presence_events"))
+
+
+def papers() -> DataFrame[Papers]:
+    """Contributions of the volume. Data card: ``cadata.info("papers")``."""
+    return cast("DataFrame[Papers]", load("papers"))
 
 
 def pew_muslim_attitudes() -> DataFrame[PewMuslimAttitudes]:
@@ -161,6 +254,11 @@ def united_cyber_caliphate_claims() -> DataFrame[UnitedCyberCaliphateClaims]:
 def uz_afghanistan_infrastructure_projects() -> DataFrame[UzAfghanistanInfrastructureProjects]:
     """Uzbekistan's infrastructure projects in Afghanistan. Data card: ``cadata.info("uz_afghanistan_infrastructure_projects")``."""
     return cast("DataFrame[UzAfghanistanInfrastructureProjects]", load("uz_afghanistan_infrastructure_projects"))
+
+
+def uz_fighter_source_interviews() -> DataFrame[UzFighterSourceInterviews]:
+    """Interview studies behind Ergashev's estimates of Uzbek recruits. Data card: ``cadata.info("uz_fighter_source_interviews")``."""
+    return cast("DataFrame[UzFighterSourceInterviews]", load("uz_fighter_source_interviews"))
 
 
 def uz_islamic_education_institutions() -> DataFrame[UzIslamicEducationInstitutions]:

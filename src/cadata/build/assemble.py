@@ -25,6 +25,7 @@ class Assembly:
     add: Callable[[pd.DataFrame, Tables, Path], pd.DataFrame]
     needs: tuple[str, ...] = ()
     needs_themed: bool = False  # reads every themed table (not the registers)
+    needs_all: bool = False  # reads every other table (the errata link to rows of any table)
 
 
 #: Tables that register the volume rather than hold its figures by theme.
@@ -192,7 +193,12 @@ def _facts(df: pd.DataFrame, tables: Tables, curated: Path) -> pd.DataFrame:
     return out
 
 
+def _unchanged(df: pd.DataFrame, tables: Tables, curated: Path) -> pd.DataFrame:
+    return df
+
+
 ASSEMBLIES: dict[str, Assembly] = {
+    "errata": Assembly(frozenset(), _unchanged, needs_all=True),
     "facts": Assembly(frozenset({"value", "table", "row_key"}), _facts, needs_themed=True),
     "papers": Assembly(frozenset({"first_page", "last_page", "page"}), _papers),
     "fighter_estimates": Assembly(frozenset(), _fighter_estimates, needs=("ca_fighter_estimates",)),

@@ -26,6 +26,8 @@ def _needs(name: str, schemas: dict[str, dict[str, Any]]) -> set[str]:
     """The tables a table's assembly, rules and foreign keys read."""
     assembly = ASSEMBLIES.get(name)
     themed = {n for n in schemas if n not in REGISTERS} if assembly and assembly.needs_themed else set()
+    if assembly and assembly.needs_all:
+        themed = set(schemas) - {name}
     return needs(name, schemas.get(name, {})) | set(assembly.needs if assembly else ()) | themed
 
 

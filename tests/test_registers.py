@@ -78,3 +78,28 @@ def test_search_on_the_command_line(capsys: pytest.CaptureFixture[str]) -> None:
     assert "nearly 9,000" in capsys.readouterr().out
     assert main(["search", "zzzz-no-such-word"]) == 0
     assert "no fact mentions" in capsys.readouterr().out
+
+
+def test_frictionless_checks_the_foreign_keys(datasets_copy: object) -> None:
+    """A paper missing from papers breaks every row that cites it, for frictionless too."""
+    import hashlib
+    import json
+    from pathlib import Path
+
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    from cadata.validation import frictionless_errors
+
+    folder = Path(str(datasets_copy))
+    table = pq.read_table(folder / "papers.parquet")
+    pq.write_table(table.filter(pc.not_equal(table["paper_id"].cast(pa.string()), "sabirov")), folder / "papers.parquet")
+    descriptor = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+    data = (folder / "papers.parquet").read_bytes()
+    for resource in descriptor["resources"]:
+        if resource["name"] == "papers":
+            resource.update(hash="sha256:" + hashlib.sha256(data).hexdigest(), cadata_bytes=len(data))
+    (folder / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+    errors = frictionless_errors(folder / "datapackage.json")
+    assert any("foreign-key" in e and '"sabirov" not found in the lookup table "papers"' in e for e in errors)

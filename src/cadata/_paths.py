@@ -38,11 +38,6 @@ def datasets_dir() -> Path:
     return Path(override) if override else _bundled("datasets")
 
 
-def schemas_dir() -> Path:
-    """The folder holding one Table Schema (JSON) per table."""
-    return _bundled("schemas")
-
-
 def source_text_path() -> Path | None:
     """The volume's text: $CADATA_SOURCE, else ../shared/source/ beside the checkout."""
     candidates: list[Path] = []

@@ -163,7 +163,17 @@ def _profile_sums_match_sample(df: pd.DataFrame, tables: Tables) -> pd.Series:
     return ~df["dimension"].isin(bad)
 
 
+def _expert_countries_add_up(df: pd.DataFrame, _: Tables) -> pd.Series:
+    """The countries represented are the participating States plus the Partners."""
+    value = dict(zip(df["category"], df["value"], strict=True))
+    ok = value.get("all_countries") == value.get("osce_participating_states", 0) + value.get("partners_for_co_operation", 0)
+    return df["category"].map(lambda _: ok).astype(bool)
+
+
 RULES: dict[str, list[Rule]] = {
+    "osce_conference_expert_countries": [
+        Rule("parts_sum_to_total", "participating States and Partners add up to all countries represented", _expert_countries_add_up),
+    ],
     "kg_fighter_study_sample": [
         Rule("parts_sum_to_total", "the life stories by source add up to the all_sources row", _parts_sum_to_total),
     ],

@@ -35,6 +35,9 @@ DATE_TABLES = frozenset({"osce_field_presence_events"})
 #: Columns that name a fact's place and period in themed tables, in order of preference.
 PLACE_COLUMNS = ("country", "origin", "destination", "place")
 PERIOD_COLUMNS = ("period", "year")
+#: Columns that say what a themed row counts, used to describe its fact.
+WHAT_COLUMNS = ("measure", "indicator", "dimension", "category", "statistic", "parameter", "figure", "item",
+                "claim", "question", "status", "result", "component", "programme", "project", "institution", "source")
 
 
 def _hotline_shares(df: pd.DataFrame, tables: Tables, curated: Path) -> pd.DataFrame:
@@ -157,7 +160,9 @@ def themed_facts(tables: Tables, schemas: dict[str, dict[str, Any]]) -> list[dic
             facts.append(
                 {
                     "fact_id": f"{paper}-{line}-t{counters[(paper, line)]}",
-                    "measure": f"{title}: " + ", ".join(f"{k} {row[k]}" for k in key),
+                    "measure": f"{title}: " + ", ".join(
+                        str(row[c]) for c in (*WHAT_COLUMNS, *PLACE_COLUMNS) if c in row and not pd.isna(row[c])
+                    ),
                     "unit": str(unit or "see table"),
                     "low": low, "high": high, "qualifier": qualifier, "as_printed": printed,
                     "place": place, "iso3": code, "period": period,
@@ -176,9 +181,11 @@ def _facts(df: pd.DataFrame, tables: Tables, curated: Path) -> pd.DataFrame:
 
     import pandas as pd
 
+    from cadata.build.inputs import read_yaml
+
     schemas = {name: json.loads((curated.parent / "schemas" / f"{name}.json").read_text(encoding="utf-8")) for name in tables}
     for name, schema in schemas.items():
-        schema.setdefault("title", name)
+        schema["title"] = str(read_yaml(curated / f"{name}.yaml").get("title", name))
     derived = pd.DataFrame(themed_facts(tables, schemas), columns=[c for c in df.columns if c not in ("value",)] + ["table", "row_key"])
     out = pd.concat([df.assign(table=None, row_key=None), derived], ignore_index=True)
     for column in ("low", "high"):

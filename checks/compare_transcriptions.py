@@ -21,6 +21,8 @@ COMPARED: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "kz_hotline_report_shares": (("year", "category"), ("as_printed", "share_pct", "line")),
     "ca_fighter_estimates": (("country", "indicator"), ("as_printed", "low", "high", "qualifier", "line")),
     "source_pages": (("page",), ("first_line", "basis")),
+    "papers": (("paper_id",), ("title", "authors", "session", "first_line", "last_line", "line")),
+    "kz_hotline_report_categories": (("category",), ("row_number", "label", "created_year", "line")),
     "osce_conference_expert_countries": (('category',), ('iso3', 'value', 'as_printed', 'line')),
     "ca_nato_partnership_participation": (('programme', 'country'), ('iso3', 'value', 'as_printed', 'line')),
     "ca_muslim_religiosity": (('measure',), ('low', 'high', 'qualifier', 'as_printed', 'unit', 'line')),

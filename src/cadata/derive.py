@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 from decimal import ROUND_HALF_UP, Decimal
 
-_NUMBER = r"\d{1,3}(?:,\d{3})+|\d+"
 
 
 def round_half_up(value: float) -> int:
@@ -31,11 +30,6 @@ def parse_percent_cell(text: str) -> float | None:
     """A printed share such as ``"32,56 %"`` or ``"0,00"`` (decimal comma) as a number."""
     match = re.fullmatch(r"(\d+),(\d+)(?: %)?", text)
     return float(f"{match.group(1)}.{match.group(2)}") if match else None
-
-
-def parse_count_cell(text: str) -> int | None:
-    """A printed whole number such as ``"2088"`` or ``"3,000"``."""
-    return int(text.replace(",", "")) if re.fullmatch(_NUMBER, text) else None
 
 
 
@@ -176,3 +170,12 @@ def parse_value(text: str) -> float | None:
     if parsed is None or parsed[2] is not None or parsed[0] is None or parsed[0] != parsed[1]:
         return None
     return parsed[0]
+
+
+def read_bounds(text: str) -> tuple[float | None, float | None, str | None] | None:
+    """(low, high, qualifier) of any printed figure: an estimate (``parse_estimate``) or an
+    exact figure such as ``"32,56 %"`` (``parse_value``, low = high); None if neither reads it."""
+    if (parsed := parse_estimate(text)) is not None:
+        return parsed
+    value = parse_value(text)
+    return None if value is None else (value, value, None)

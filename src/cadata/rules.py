@@ -90,19 +90,13 @@ def _value_matches_print(df: pd.DataFrame, _: Tables) -> pd.Series:
 
 def _estimate_matches_print(df: pd.DataFrame, _: Tables) -> pd.Series:
     def ok(r: Row) -> bool:
-        if not _na(r.get("table")):
-            return True  # a fact derived from a themed table was checked there, against its own columns
-        found = (_opt(r["low"]), _opt(r["high"]), _opt(r["qualifier"]))
-        if derive.parse_estimate(str(r["as_printed"])) == found:
-            return True
-        value = derive.parse_value(str(r["as_printed"]))  # an exact figure such as "32,56 %"
-        return value is not None and found == (value, value, None)
+        return derive.read_bounds(str(r["as_printed"])) == (_opt(r["low"]), _opt(r["high"]), _opt(r["qualifier"]))
 
     return _rowwise(df, ok)
 
 
 def _count_matches_print(df: pd.DataFrame, _: Tables) -> pd.Series:
-    return _rowwise(df, lambda r: derive.parse_count_cell(str(r["as_printed"])) == r["reports"])
+    return _rowwise(df, lambda r: derive.parse_value(str(r["as_printed"])) == r["reports"])
 
 
 def _share_matches_print(df: pd.DataFrame, _: Tables) -> pd.Series:
@@ -207,7 +201,7 @@ GENERIC_RULES: list[tuple[tuple[str, ...], Rule]] = [
     (("low", "high"), Rule("low_le_high", "low <= high", _low_le_high)),
     (
         ("as_printed", "low", "high", "qualifier"),
-        Rule("estimate_matches_print", "low, high and qualifier are as_printed read by cadata.derive.parse_estimate", _estimate_matches_print),
+        Rule("estimate_matches_print", "low, high and qualifier are as_printed read by cadata.derive.read_bounds", _estimate_matches_print),
     ),
     (
         ("as_printed", "value"),

@@ -119,16 +119,9 @@ def _papers(df: pd.DataFrame, tables: Tables, curated: Path) -> pd.DataFrame:
 
 
 def _fact_numbers(row: dict[str, Any]) -> tuple[Any, Any, Any]:
-    """(low, high, qualifier) of a themed row's printed number."""
-    import pandas as pd
-
-    printed = str(row.get("as_printed"))
-    if (value := derive.parse_value(printed)) is not None:
-        return value, value, None
-    if (parsed := derive.parse_estimate(printed)) is not None:
-        return parsed
-    low, high = row.get("low", row.get("value")), row.get("high", row.get("value"))
-    return (None if pd.isna(low) else low, None if pd.isna(high) else high, None)
+    """(low, high, qualifier) of a themed row's printed number; all empty if it cannot be read
+    (the facts table's estimate_matches_print rule then stops the build)."""
+    return derive.read_bounds(str(row.get("as_printed"))) or (None, None, None)
 
 
 def themed_facts(tables: Tables, schemas: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:

@@ -49,9 +49,7 @@ def load(name: str, backend: Backend = "pandas", package: Package = None) -> pd.
     folder = _folder(package)
     if backend != "pandas":
         return _load_arrow(name, folder) if backend == "arrow" else _to_polars(_load_arrow(name, folder))
-    resource = _catalog.resource(name, folder)
-    path = _integrity.resource_path(resource, folder)
-    _integrity.verify(resource, path)
+    resource, path = _verified(name, folder)
     stat = path.stat()
     key = (path, stat.st_size, stat.st_mtime_ns, str(resource["hash"]))
     with _lock:
@@ -71,19 +69,17 @@ def _folder(package: Package) -> Path:
     return resolve(package)
 
 
-def _load_arrow(name: str, folder: Path) -> pa.Table:
-    """The verified table as Arrow (immutable, so it is shared, not copied)."""
-    import pyarrow.parquet as pq
-
-    from cadata._frame import mismatched_columns
-
+def _verified(name: str, folder: Path) -> tuple[dict[str, Any], Path]:
+    """A table's datapackage.json entry and its file, whose size and sha256 were checked."""
     resource = _catalog.resource(name, folder)
     path = _integrity.resource_path(resource, folder)
     _integrity.verify(resource, path)
-    table = pq.read_table(path)
-    if problem := mismatched_columns(table, resource["schema"]):
-        raise IntegrityError(f"{path}: {problem}; reinstall cadata")
-    return table
+    return resource, path
+
+
+def _load_arrow(name: str, folder: Path) -> pa.Table:
+    """The verified table as Arrow (immutable, so it is shared, not copied)."""
+    return read_arrow(*_verified(name, folder))
 
 
 def _to_polars(table: pa.Table) -> pl.DataFrame:
@@ -94,15 +90,12 @@ def _to_polars(table: pa.Table) -> pl.DataFrame:
     return frame
 
 
-def read_table(resource: dict[str, Any], path: Path, *, categoricals: bool = True) -> pd.DataFrame:
-    """Read a (verified) Parquet file; IntegrityError unless it matches the schema.
-
-    With ``categoricals=False`` enum columns come back as strings, so that a value
-    outside the enum is kept (and reported by validation) rather than lost.
-    """
+def read_arrow(resource: dict[str, Any], path: Path) -> pa.Table:
+    """Read a (verified) Parquet file as Arrow; IntegrityError unless its columns and row
+    count are the ones datapackage.json records."""
     import pyarrow.parquet as pq
 
-    from cadata._frame import field_enum, mismatched_columns, mismatched_dtypes
+    from cadata._frame import mismatched_columns
 
     schema = resource.get("schema")
     if not isinstance(schema, dict) or not isinstance(schema.get("fields"), list):
@@ -116,7 +109,19 @@ def read_table(resource: dict[str, Any], path: Path, *, categoricals: bool = Tru
     rows = resource.get("cadata_card", {}).get("rows")
     if rows != table.num_rows:
         raise IntegrityError(f"{path}: has {table.num_rows} rows, datapackage.json records {rows}; reinstall cadata")
-    frame: pd.DataFrame = table.to_pandas()
+    return table
+
+
+def read_table(resource: dict[str, Any], path: Path, *, categoricals: bool = True) -> pd.DataFrame:
+    """Read a (verified) Parquet file as a DataFrame; IntegrityError unless it matches the schema.
+
+    With ``categoricals=False`` enum columns come back as strings, so that a value
+    outside the enum is kept (and reported by validation) rather than lost.
+    """
+    from cadata._frame import field_enum, mismatched_dtypes
+
+    schema = resource["schema"]
+    frame: pd.DataFrame = read_arrow(resource, path).to_pandas()
     if problem := mismatched_dtypes(frame, schema):
         raise IntegrityError(f"{path}: read with dtypes {problem}; the file lacks cadata's pandas metadata; reinstall cadata")
     if not categoricals:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING
 
-from cadata import _catalog, _integrity
+from cadata import _catalog
 from cadata._optional import require
 
 if TYPE_CHECKING:
@@ -18,15 +18,13 @@ def connect(package: str | os.PathLike[str] | None = None) -> duckdb.DuckDBPyCon
         con = cadata.connect()
         con.sql("select origin, low, high from fighter_estimates where origin_iso3 = 'UZB'")
     """
-    from cadata.loading import _folder
+    from cadata.loading import _folder, _verified
 
     duck = require("duckdb", "duckdb", "cadata.connect()")
     folder = _folder(package)
     connection: duckdb.DuckDBPyConnection = duck.connect(":memory:")
     for name in _catalog.list_datasets(folder):
-        resource = _catalog.resource(name, folder)
-        path = _integrity.resource_path(resource, folder)
-        _integrity.verify(resource, path)
+        _, path = _verified(name, folder)
         literal = str(path).replace("'", "''")
         connection.execute(f'CREATE VIEW "{name}" AS SELECT * FROM read_parquet(\'{literal}\')')
     return connection

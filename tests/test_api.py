@@ -10,20 +10,14 @@ from cadata import models
 
 
 CATALOG = [
-    "af_isil_presence",
-    "al_qaeda_network_reach",
     "ca_fighter_estimates",
-    "ca_muslim_religiosity",
     "ca_nato_partnership_participation",
-    "cybercrime_convention_states_2005",
     "errata",
     "events",
     "facts",
     "fighter_estimates",
     "footnotes",
-    "isil_al_qaeda_propaganda_indicators",
-    "isil_media_network",
-    "kg_facebook_users",
+    "indicators",
     "kg_fighter_study_age",
     "kg_fighter_study_design",
     "kg_fighter_study_profile",
@@ -33,20 +27,18 @@ CATALOG = [
     "kz_hotline_organisation",
     "kz_hotline_report_shares",
     "kz_hotline_reports",
-    "kz_information_society_programme",
     "kz_internet_users",
-    "kz_recruitment_risk_figures",
     "osce_conference_expert_countries",
     "osce_field_operations_budget_2017",
     "osce_field_presence_events",
     "papers",
     "pew_muslim_attitudes",
     "united_cyber_caliphate_claims",
+    "units",
     "uz_afghanistan_infrastructure_projects",
     "uz_fighter_source_interviews",
     "uz_islamic_education_institutions",
     "uz_labour_migrants",
-    "uz_population",
 ]
 
 
@@ -56,8 +48,8 @@ def test_list_datasets() -> None:
 
 def test_load_has_the_schema_dtypes() -> None:
     df = cadata.load("kz_hotline_report_shares")
-    assert str(df["year"].dtype) == "Int64"
-    assert str(df["share_pct"].dtype) == "Float64"
+    assert str(df["year_start"].dtype) == "Int64"
+    assert str(df["value"].dtype) == "Float64"
     assert str(df["category_existed"].dtype) == "boolean"
     assert str(df["reports_derived"].dtype) == "Int64"
     assert isinstance(df["category"].dtype, pd.CategoricalDtype)
@@ -78,10 +70,10 @@ def test_info_is_a_data_card() -> None:
     assert card.paper_authors == "Shavkat Sabirov"
     assert card.paper_title == "Cybersecurity Threats: Challenges and Countermeasures"
     assert card.pages == "150" and [p.pages for p in card.papers] == ["135\u2013153"]
-    assert card.rows == 7 and card.primary_key == ["year"]
+    assert card.rows == 7 and card.primary_key == ["year_start"]
     assert "3,250" in " ".join(card.caveats)
-    assert "Sabirov" in card.citation and "cadata 0.1.0" in card.citation
-    assert [f.name for f in card.fields][:2] == ["year", "reports"]
+    assert "Sabirov" in card.citation and f"cadata {cadata.__version__}" in card.citation
+    assert [f.name for f in card.fields][:4] == ["indicator", "unit", "value", "low"]
     text = str(card)
     assert "Cite as:" in text and "One row:" in text
 
@@ -89,7 +81,7 @@ def test_info_is_a_data_card() -> None:
 def test_derived_fields_are_marked() -> None:
     fields = {f.name: f for f in cadata.info("kz_hotline_report_shares").fields}
     assert fields["reports_derived"].derived and fields["category_existed"].derived
-    assert not fields["share_pct"].derived
+    assert not fields["low"].derived and fields["value"].derived and fields["unit"].derived
 
 
 @pytest.mark.parametrize("name", ["kz_hotline_reports", "kz_hotline_report_shares", "ca_fighter_estimates"])
@@ -102,9 +94,9 @@ def test_typed_loader_equals_load_and_validates_against_its_model(name: str) -> 
 
 def test_second_load_returns_an_independent_copy() -> None:
     first = cadata.load("kz_hotline_reports")
-    first.loc[0, "reports"] = -1
+    first.loc[0, "value"] = -1
     second = cadata.load("kz_hotline_reports")
-    assert second.loc[0, "reports"] == 258
+    assert second.loc[0, "value"] == 258
 
 
 def test_second_load_does_not_read_the_file(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -149,3 +141,28 @@ def test_missing_extra_names_the_extra_to_install(monkeypatch: pytest.MonkeyPatc
     monkeypatch.setitem(sys.modules, "polars", None)  # as if polars were not installed
     with pytest.raises(cadata.MissingExtraError, match=r'pip install "cadata\[polars\]"'):
         cadata.load("kz_hotline_reports", backend="polars")
+
+
+def test_readme_tables_come_from_the_data() -> None:
+    """The README's table lists (rows, titles, pages) are the rendering of datapackage.json."""
+    import importlib.util
+    import json
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    spec = importlib.util.spec_from_file_location("readme_tables", root / "checks" / "readme_tables.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    descriptor = json.loads((root / "datasets" / "datapackage.json").read_text(encoding="utf-8"))
+    assert module.current() == module.render(descriptor), "run python3 checks/readme_tables.py"
+    assert f"| `facts` | {len(cadata.load('facts'))} |" in module.current()
+
+
+def test_a_merged_table_still_loads_with_a_warning_naming_its_replacement() -> None:
+    from cadata.loading import CadataDeprecationWarning
+
+    with pytest.warns(CadataDeprecationWarning, match=r"merged the table 'uz_population' into 'facts'"):
+        df = cadata.load("uz_population")
+    assert dict(zip(df["indicator"], df["value"], strict=True)) == {"population": 32_000_000, "population_share_under_30": 60}
+    assert "uz_population" not in cadata.list_datasets()

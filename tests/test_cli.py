@@ -21,14 +21,14 @@ def _cli(*args: str) -> subprocess.CompletedProcess[str]:
 def test_list() -> None:
     result = _cli("list")
     assert result.returncode == 0
-    assert result.stdout.splitlines()[0].startswith("af_isil_presence")
+    assert result.stdout.splitlines()[0].startswith("ca_fighter_estimates")
     assert "56 rows" in result.stdout
 
 
 def test_show_formats(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["show", "kz_hotline_reports", "--format", "csv"]) == 0
     df = pd.read_csv(io.StringIO(capsys.readouterr().out))
-    assert list(df["reports"]) == [258, 365, 612, 2088, 2156, 2295, 3251]
+    assert list(df["value"]) == [258, 365, 612, 2088, 2156, 2295, 3251]
     assert main(["show", "ca_fighter_estimates", "--format", "json"]) == 0
     rows = json.loads(capsys.readouterr().out)
     assert rows[0]["as_printed"] == "3,000\u20133,500" and rows[3]["low"] is None
@@ -89,6 +89,6 @@ def test_build_check_exit_codes(checkout: Path, capsys: pytest.CaptureFixture[st
 
 def test_build_with_bad_input_exits_1(checkout: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = checkout / "curated" / "kz_hotline_reports.csv"
-    path.write_text(path.read_text(encoding="utf-8").replace("2014,2088,2088", "2014,x,2088"), encoding="utf-8")
+    path.write_text(path.read_text(encoding="utf-8").replace(",2088,2088,", ",x,2088,"), encoding="utf-8")
     assert main(["build", "--root", str(checkout)]) == 1
-    assert "kz_hotline_reports.csv, row 4 (line 5), column reports" in capsys.readouterr().err
+    assert "kz_hotline_reports.csv, row 4 (line 5), column low" in capsys.readouterr().err

@@ -35,8 +35,8 @@ def test_connect_has_every_table_as_a_view() -> None:
     views = {row[0] for row in con.sql("select view_name from duckdb_views() where not internal").fetchall()}
     assert views == set(NAMES)
     joined = con.sql(
-        "select f.origin_iso3, count(*) from fighter_estimates f join ca_fighter_estimates c "
-        "on f.origin_iso3 = c.iso3 and f.source_table = 'ergashev_table_1' group by 1 order by 1"
+        "select f.iso3, count(*) from fighter_estimates f join ca_fighter_estimates c "
+        "on f.iso3 = c.iso3 and f.source_table = 'ca_fighter_estimates' group by 1 order by 1"
     ).fetchall()
     assert joined == [("KAZ", 25), ("KGZ", 25), ("TJK", 25), ("TKM", 25), ("UZB", 25)]
 

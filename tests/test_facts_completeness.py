@@ -49,8 +49,12 @@ def uncovered_tokens(lines: list[str]) -> list[tuple[int, str, str]]:
         if not pd.isna(row.marker_line):
             markers.setdefault(int(row.marker_line), []).append(str(row.footnote))
     facts = cadata.load("facts")
+    # a hotline category's "0,00" before it existed is held by its table's row, not by a fact
+    shares = cadata.load("kz_hotline_report_shares")
+    placeholders = shares[~shares["category_existed"].astype(bool)]
     printed: dict[int, list[str]] = {}
-    for line, as_printed in zip(facts["line"], facts["as_printed"], strict=True):
+    held = [*zip(facts["line"], facts["as_printed"], strict=True), *zip(placeholders["line"], placeholders["as_printed"], strict=True)]
+    for line, as_printed in held:
         for near in (int(line), int(line) + 1):  # a number may wrap to the next line
             printed.setdefault(near, []).append(str(as_printed))
     events = cadata.load("events")
@@ -95,11 +99,20 @@ def test_exclusions_are_few_and_reasoned(lines: list[str]) -> None:
     assert not [k for k in excluded if YEAR.fullmatch(k[1])], "years are dates by rule; do not list them"
 
 
-@pytest.mark.parametrize("table", [n for n in cadata.list_datasets() if n not in ("papers", "footnotes", "events", "facts", "errata", "osce_field_presence_events")])
+THEMED = [n for n in cadata.list_datasets() if n not in ("papers", "footnotes", "events", "facts", "errata", "indicators", "units", "osce_field_presence_events")]
+
+
+@pytest.mark.parametrize("table", THEMED)
 def test_every_themed_number_is_a_linked_fact(table: str) -> None:
+    """Every printed number of a themed table is one fact, but a "-", a placeholder zero of a
+    hotline category before it existed, and the Table 1 cells fighter_estimates repeats."""
     facts = cadata.load("facts")
-    linked = facts[facts["table"] == table]
+    linked = facts[facts["source_table"] == table]
     frame = cadata.load(table)
-    printed = frame["as_printed"].dropna() if "as_printed" in frame.columns else []
-    assert len(linked) == sum(1 for p in printed if p != "-")
-    assert set(linked["as_printed"]) == {p for p in printed if p != "-"}
+    if "source_table" in frame.columns:
+        frame = frame[frame["source_table"].isna()]
+    if "category_existed" in frame.columns:
+        frame = frame[frame["category_existed"].astype(bool)]
+    printed = [p for p in frame["as_printed"].dropna() if p != "-"]
+    assert len(linked) == len(printed)
+    assert sorted(linked["as_printed"]) == sorted(printed)

@@ -58,9 +58,9 @@ def test_retyped_field_in_datapackage_is_refused(datasets_copy: Path) -> None:
     descriptor = datasets_copy / "datapackage.json"
     package = json.loads(descriptor.read_text(encoding="utf-8"))
     resource = next(r for r in package["resources"] if r["name"] == "kz_hotline_reports")
-    resource["schema"]["fields"][1]["type"] = "string"
+    next(f for f in resource["schema"]["fields"] if f["name"] == "year_start")["type"] = "string"
     descriptor.write_text(json.dumps(package), encoding="utf-8")
-    with pytest.raises(IntegrityError, match=r"kz_hotline_reports\.parquet: columns are .*reports: integer.*the schema says .*reports: string"):
+    with pytest.raises(IntegrityError, match=r"kz_hotline_reports\.parquet: columns are .*year_start: integer.*the schema says .*year_start: string"):
         cadata.load("kz_hotline_reports")
 
 
@@ -106,14 +106,15 @@ def _rewrite_parquet(datasets_copy: Path, name: str, change: object, update_desc
 
 def _renamed(table: object) -> object:
     names = list(table.column_names)  # type: ignore[attr-defined]
-    names[1] = "reports_total"
+    names[names.index("year_start")] = "reports_total"
     return table.rename_columns(names)  # type: ignore[attr-defined]
 
 
 def _retyped(table: object) -> object:
     import pyarrow as pa
 
-    return table.set_column(1, "reports", table.column(1).cast(pa.float64()))  # type: ignore[attr-defined]
+    at = table.column_names.index("year_start")  # type: ignore[attr-defined]
+    return table.set_column(at, "year_start", table.column(at).cast(pa.float64()))  # type: ignore[attr-defined]
 
 
 def _row_deleted(table: object) -> object:
@@ -123,7 +124,7 @@ def _row_deleted(table: object) -> object:
 @pytest.mark.parametrize("update_descriptor", [False, True], ids=["hash-unchanged", "hash-forged"])
 @pytest.mark.parametrize(
     ("change", "message"),
-    [(_renamed, r"reports_total: integer.*the schema says .*reports: integer"), (_retyped, r"reports: number.*the schema says .*reports: integer"), (_row_deleted, r"has 6 rows, datapackage.json records 7")],
+    [(_renamed, r"reports_total: integer.*the schema says .*year_start: integer"), (_retyped, r"year_start: number.*the schema says .*year_start: integer"), (_row_deleted, r"has 6 rows, datapackage.json records 7")],
     ids=["column-renamed", "column-retyped", "row-deleted"],
 )
 def test_rewritten_parquet_is_refused(datasets_copy: Path, change: object, message: str, update_descriptor: bool) -> None:

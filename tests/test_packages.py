@@ -81,9 +81,9 @@ def test_missing_resource_file_is_refused(served: tuple[str, Path, ThreadingHTTP
 
 def test_unknown_table_in_package(served: tuple[str, Path, ThreadingHTTPServer]) -> None:
     _, folder, _ = served
-    _edit(folder, lambda p: p.update(resources=[r for r in p["resources"] if r["name"] != "uz_population"]))
+    _edit(folder, lambda p: p.update(resources=[r for r in p["resources"] if r["name"] != "pew_muslim_attitudes"]))
     with pytest.raises(cadata.UnknownDatasetError):
-        cadata.load("uz_population", package=folder)
+        cadata.load("pew_muslim_attitudes", package=folder)
 
 
 def test_schema_this_version_cannot_read(served: tuple[str, Path, ThreadingHTTPServer]) -> None:

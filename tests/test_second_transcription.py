@@ -24,7 +24,7 @@ def _script() -> ModuleType:
 COMPARE = _script()
 
 
-@pytest.mark.parametrize("table", sorted(COMPARE.COMPARED))
+@pytest.mark.parametrize("table", sorted([*COMPARE.COMPARED, *COMPARE.MERGED]))
 def test_curated_matches_second_transcription(table: str) -> None:
     assert COMPARE.compare(table) == []
 
@@ -33,7 +33,7 @@ def test_comparison_reports_a_changed_cell(tmp_path: Path) -> None:
     curated = tmp_path / "curated"
     curated.mkdir()
     text = (ROOT / "curated" / "kz_hotline_reports.csv").read_text(encoding="utf-8")
-    (curated / "kz_hotline_reports.csv").write_text(text.replace("2088,2088", "2089,2089"), encoding="utf-8")
+    (curated / "kz_hotline_reports.csv").write_text(text.replace(",2088,2088,,2088,", ",2089,2089,,2089,"), encoding="utf-8")
     problems = COMPARE.compare("kz_hotline_reports", curated_dir=curated)
     assert problems == [
         "kz_hotline_reports ('2014',) as_printed: curated '2089', second transcription '2088'",

@@ -12,7 +12,7 @@ def test_hotline_totals_are_the_printed_totals_row(lines: list[str]) -> None:
     # Sabirov, Table 1, bottom row (line 5656): "258 365 612 2088 2156 2295 3251"
     assert lines[5656 - 1].split() == ["258", "365", "612", "2088", "2156", "2295", "3251"]
     df = cadata.load("kz_hotline_reports")
-    assert dict(zip(df["year"], df["reports"], strict=True)) == {
+    assert dict(zip(df["year_start"], df["value"], strict=True)) == {
         2011: 258, 2012: 365, 2013: 612, 2014: 2088, 2015: 2156, 2016: 2295, 2017: 3251,
     }
 
@@ -20,8 +20,8 @@ def test_hotline_totals_are_the_printed_totals_row(lines: list[str]) -> None:
 def test_text_and_table_conflict_on_2017_is_kept_and_noted(lines: list[str]) -> None:
     assert "3,250 reports" in lines[5555 - 1]
     assert "3,250" in lines[5577 - 1]
-    row = cadata.load("kz_hotline_reports").set_index("year").loc[2017]
-    assert row["reports"] == 3251  # the printed table value, not the text's 3,250
+    row = cadata.load("kz_hotline_reports").set_index("year_start").loc[2017]
+    assert row["value"] == 3251  # the printed table value, not the text's 3,250
     assert "3,250" in row["note"] and "5555" in row["note"] and "5577" in row["note"]
 
 
@@ -42,17 +42,17 @@ PRINTED_ROWS = [
 def test_every_share_cell_is_the_printed_cell(lines: list[str], category: str, line: int, cells: list[str]) -> None:
     assert lines[line - 1].rstrip().endswith(" ".join(cells))
     df = cadata.load("kz_hotline_report_shares")
-    mine = df[df["category"] == category].sort_values("year")
+    mine = df[df["category"] == category].sort_values("year_start")
     assert list(mine["as_printed"]) == cells
     assert list(mine["line"]) == [line] * 7
     expected = [float(c.replace(" %", "").replace(",", ".")) for c in cells]
-    assert list(mine["share_pct"]) == expected
+    assert list(mine["value"]) == expected
 
 
 def test_malformed_2016_cell_is_kept_as_printed() -> None:
-    df = cadata.load("kz_hotline_report_shares").set_index(["year", "category"])
+    df = cadata.load("kz_hotline_report_shares").set_index(["year_start", "category"])
     row = df.loc[(2016, "racism_chauvinism_xenophobia")]
-    assert row["as_printed"] == "28,935" and row["share_pct"] == 28.935
+    assert row["as_printed"] == "28,935" and row["value"] == 28.935
     assert "28,935" in row["note"]
 
 
@@ -60,7 +60,7 @@ def test_text_percentages_agree_with_table(lines: list[str]) -> None:
     # "created in 2014 which accounted for 17.9 percent ... and 24.6 percent in 2017" (5609-5611)
     assert "17.9 percent" in lines[5610 - 1] and "24.6 percent in 2017" in lines[5611 - 1]
     assert "24.64 percent" in lines[5661 - 1]
-    df = cadata.load("kz_hotline_report_shares").set_index(["year", "category"])["share_pct"]
+    df = cadata.load("kz_hotline_report_shares").set_index(["year_start", "category"])["value"]
     assert round(df[(2014, "terrorist_extremist_propaganda")], 1) == 17.9
     assert df[(2017, "terrorist_extremist_propaganda")] == 24.64
 
@@ -70,30 +70,30 @@ def test_categories_created_later_are_not_observations(lines: list[str]) -> None
     assert "added" in lines[5615 - 1] and "in 2014 and 2015, respectively" in lines[5616 - 1]
     df = cadata.load("kz_hotline_report_shares")
     absent = df[~df["category_existed"]]
-    assert sorted(zip(absent["category"], absent["year"])) == sorted(
+    assert sorted(zip(absent["category"], absent["year_start"])) == sorted(
         [("terrorist_extremist_propaganda", y) for y in (2011, 2012, 2013)]
         + [("copyright_infringement", y) for y in (2011, 2012, 2013)]
         + [("suicide", y) for y in (2011, 2012, 2013, 2014)]
     )
-    assert (absent["share_pct"] == 0).all()
+    assert (absent["value"] == 0).all()
     assert absent["reports_derived"].isna().all()
 
 
 def test_derived_counts_reproduce_the_printed_shares() -> None:
     """Derived count / total, rounded to 0.01, gives back every printed share but the malformed one."""
     shares = cadata.load("kz_hotline_report_shares")
-    totals = cadata.load("kz_hotline_reports").set_index("year")["reports"]
+    totals = cadata.load("kz_hotline_reports").set_index("year_start")["value"]
     existed = shares[shares["category_existed"]]
     for row in existed.itertuples():
-        back = round(row.reports_derived / totals[row.year] * 100, 2)
+        back = round(row.reports_derived / totals[row.year_start] * 100, 2)
         if row.as_printed == "28,935":
             assert row.reports_derived == 664  # 28.935% of 2295 = 664.06
             continue
-        assert back == row.share_pct, row
+        assert back == row.value, row
 
 
 def test_shares_of_each_year_sum_to_100_within_rounding() -> None:
-    sums = cadata.load("kz_hotline_report_shares").groupby("year")["share_pct"].sum()
+    sums = cadata.load("kz_hotline_report_shares").groupby("year_start")["value"].sum()
     assert sums.round(3).to_dict() == {
         2011: 100.01, 2012: 100.01, 2013: 100.0, 2014: 100.0, 2015: 100.01, 2016: 99.995, 2017: 100.0,
     }
@@ -114,13 +114,13 @@ def test_fighter_rows_are_the_printed_rows(lines: list[str]) -> None:
     order = ["fighters_open_sources", "fighters_intelligence_services", "killed", "returned", "convicted"]
     for iso3, (line, printed) in FIGHTER_ROWS.items():
         assert lines[line - 1].strip() == printed
-        rows = df[df["iso3"] == iso3].set_index("indicator").loc[order]
-        assert " ".join([str(rows["country"].iloc[0]), *rows["as_printed"]]) == printed
+        rows = df[df["iso3"] == iso3].set_index("table_column").loc[order]
+        assert " ".join([str(rows["place"].iloc[0]), *rows["as_printed"]]) == printed
         assert set(rows["line"]) == {line}
 
 
 def test_fighter_estimates_keep_their_shape() -> None:
-    df = cadata.load("ca_fighter_estimates").set_index(["iso3", "indicator"])
+    df = cadata.load("ca_fighter_estimates").set_index(["iso3", "table_column"])
     uzb = df.loc[("UZB", "fighters_open_sources")]
     assert (uzb["low"], uzb["high"], uzb["as_printed"]) == (3000, 3500, "3,000–3,500")
     tjk = df.loc[("TJK", "fighters_intelligence_services")]
@@ -136,12 +136,12 @@ def test_fighter_estimates_keep_their_shape() -> None:
 
 def test_fighter_countries_carry_iso3() -> None:
     df = cadata.load("ca_fighter_estimates")
-    pairs = set(zip(df["country"].astype(str), df["iso3"].astype(str)))
+    pairs = set(zip(df["place"].astype(str), df["iso3"].astype(str)))
     assert pairs == {("Uzbekistan", "UZB"), ("Turkmenistan", "TKM"), ("Tajikistan", "TJK"),
                      ("Kazakhstan", "KAZ"), ("Kyrgyzstan", "KGZ")}
 
 
 def test_uzbekistan_ranking_conflict_is_noted(lines: list[str]) -> None:
     assert "according to all of the sources, both official and" in lines[7655 - 1]
-    note = cadata.load("ca_fighter_estimates").set_index(["iso3", "indicator"]).loc[("UZB", "fighters_intelligence_services"), "note"]
+    note = cadata.load("ca_fighter_estimates").set_index(["iso3", "table_column"]).loc[("UZB", "fighters_intelligence_services"), "note"]
     assert "7655" in note

@@ -39,7 +39,7 @@ def test_unpacked_wheel_loads_from_anywhere(wheel: Path, tmp_path: Path) -> None
     elsewhere.mkdir()
     code = (
         "import cadata, pathlib; df = cadata.load('kz_hotline_reports'); "
-        "assert list(df['reports'])[-1] == 3251; "
+        "assert list(df['value'])[-1] == 3251; "
         "assert pathlib.Path(cadata.__file__).is_relative_to(pathlib.Path(r'%s'))" % site
     )
     env = {"PYTHONPATH": str(site), "PATH": "/usr/bin:/bin"}

@@ -12,7 +12,7 @@ on first use (``load``, ``validate``, ``build``), never by ``import cadata``.
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 from typing import TYPE_CHECKING, Any
 

@@ -12,7 +12,7 @@ Style = Literal["plain", "bibtex", "apa"]
 STYLES: tuple[Style, ...] = ("plain", "bibtex", "apa")
 CADATA_AUTHOR = "cadata contributors"
 #: Release date of this version; CHANGELOG.md and CITATION.cff must agree (tested).
-RELEASE_DATE = "2026-11-28"
+RELEASE_DATE = "2026-12-02"
 
 
 def _apa_author(name: str) -> str:

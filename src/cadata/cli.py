@@ -168,7 +168,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             from cadata.registers import search as find
 
             found = find(args.text)
-            columns = ["fact_id", "measure", "as_printed", "unit", "place", "period", "paper_id", "page", "line"]
+            columns = ["fact_id", "indicator", "as_printed", "low", "high", "unit", "iso3", "year_start", "paper_id", "page", "line"]
             print(found[columns].to_string(index=False) if len(found) else f"no fact mentions {args.text!r}")
             return EXIT_OK
         if args.command == "erratum":

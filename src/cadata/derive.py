@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 
 
 
@@ -56,9 +57,12 @@ MAGNITUDE_WORDS = {
 _ONE_OF = r"(?:(?:a|an|one) )?(?:century|decade|year|month|week|day)"
 
 
-#: Fractions in words, read as fractions of one (``"half"`` is 0.5).
-FRACTION_WORDS = {"half": 0.5, "a half": 0.5, "quarter": 0.25, "one-half": 0.5, "a third": 1 / 3, "one-third": 1 / 3,
-                  "two-thirds": 2 / 3, "a quarter": 0.25, "one-quarter": 0.25, "three-quarters": 0.75}
+#: Fractions in words, read as fractions of one (``"half"`` is 0.5; in percent, 50).
+FRACTION_WORDS = {
+    "half": Fraction(1, 2), "a half": Fraction(1, 2), "one-half": Fraction(1, 2), "quarter": Fraction(1, 4),
+    "a quarter": Fraction(1, 4), "one-quarter": Fraction(1, 4), "a third": Fraction(1, 3), "one-third": Fraction(1, 3),
+    "two-thirds": Fraction(2, 3), "three-quarters": Fraction(3, 4),
+}
 
 #: Words before a number, and the qualifier code each stands for.
 QUALIFIER_PHRASES: dict[str, str] = {
@@ -86,7 +90,11 @@ def _amount(digits: str, multiplier: str | None) -> float:
     return int(value) if value == value.to_integral_value() else float(value)
 
 
-def parse_estimate(text: str) -> tuple[float | None, float | None, str | None] | None:
+def _number(value: Fraction) -> float:
+    return int(value) if value.denominator == 1 else float(value)
+
+
+def parse_estimate(text: str, percent: bool = False) -> tuple[float | None, float | None, str | None] | None:
     """A printed number, range or qualified number as (low, high, qualifier).
 
     ``"4,000"`` -> (4000, 4000, None); ``"7,000\u20139,000"``, ``"from 1,500 to 2,000"``,
@@ -102,7 +110,10 @@ def parse_estimate(text: str) -> tuple[float | None, float | None, str | None] |
     ``"a century"`` = 1), orders of magnitude (``"tens of thousands"`` -> (10000, 100000,
     None)), ``"twice"``, ``"tripled"`` and
     ``"almost double"`` (2, nearly) and fractions in words (``"less than half"`` -> (None,
-    0.5, "less_than")) are read too (the unit is the schema's). None for anything else.
+    0.5, "less_than")) are read too (the unit is the schema's). With ``percent`` (the
+    observation's unit is percent) a share in words is read on the 0-100 scale (``"less than
+    half"`` -> (None, 50, "less_than"), ``"two-thirds"`` -> 66.66666666666667) and a comma
+    is a decimal comma (``"28,935"`` is 28.935: a percent has no thousands). None for anything else.
     """
     text = " ".join(text.split())
     if text in ("-", "\u2013", "\u2014"):
@@ -127,9 +138,14 @@ def parse_estimate(text: str) -> tuple[float | None, float | None, str | None] |
     if lowered in TIMES_WORDS:
         lowered = str(TIMES_WORDS[lowered])
     if lowered in FRACTION_WORDS:
-        fraction = FRACTION_WORDS[lowered]
+        fraction = _number(FRACTION_WORDS[lowered] * (100 if percent else 1))
         bound = QUALIFIERS.get(qualifier or "", "both")
         return (fraction if bound != "high" else None, fraction if bound != "low" else None, qualifier)
+    comma = re.fullmatch(r"(\d+),(\d+)", lowered) if percent else None
+    if comma:
+        value = float(f"{comma.group(1)}.{comma.group(2)}")
+        bound = QUALIFIERS.get(qualifier or "", "both")
+        return (value if bound != "high" else None, value if bound != "low" else None, qualifier)
     single = re.fullmatch(_AMOUNT, lowered)
     if single:
         value = _amount(single.group(1), single.group(2))
@@ -172,10 +188,14 @@ def parse_value(text: str) -> float | None:
     return parsed[0]
 
 
-def read_bounds(text: str) -> tuple[float | None, float | None, str | None] | None:
+def read_bounds(text: str | None, percent: bool = False) -> tuple[float | None, float | None, str | None] | None:
     """(low, high, qualifier) of any printed figure: an estimate (``parse_estimate``) or an
-    exact figure such as ``"32,56 %"`` (``parse_value``, low = high); None if neither reads it."""
-    if (parsed := parse_estimate(text)) is not None:
+    exact figure such as ``"32,56 %"`` (``parse_value``, low = high); (None, None, None)
+    where nothing is printed; None if neither reads it. ``percent``: the unit is percent
+    (see ``parse_estimate``). This is the one reader of every printed number."""
+    if text is None or not text.strip():
+        return (None, None, None)
+    if (parsed := parse_estimate(text, percent)) is not None:
         return parsed
     value = parse_value(text)
     return None if value is None else (value, value, None)

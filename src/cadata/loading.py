@@ -46,6 +46,9 @@ def load(name: str, backend: Backend = "pandas", package: Package = None) -> pd.
     """
     if backend not in BACKENDS:
         raise ValueError(f"unknown backend {backend!r}: use one of {', '.join(BACKENDS)}")
+    if package is None and backend == "pandas" and isinstance(name, str) and (fact_ids := _deprecated_facts(name)) is not None:
+        facts = load("facts")
+        return facts[facts["fact_id"].isin(fact_ids)].reset_index(drop=True)
     folder = _folder(package)
     if backend != "pandas":
         return _load_arrow(name, folder) if backend == "arrow" else _to_polars(_load_arrow(name, folder))
@@ -59,6 +62,30 @@ def load(name: str, backend: Backend = "pandas", package: Package = None) -> pd.
         with _lock:
             _frames[key] = frame
     return frame.copy()
+
+
+class CadataDeprecationWarning(FutureWarning):
+    """A table name that still loads but will be removed: the message names its replacement."""
+
+
+def _deprecated_facts(name: str) -> list[str] | None:
+    """The fact ids a table merged into facts became (warning that it did), or None for any other name."""
+    import json
+    import warnings
+
+    from cadata import __version__
+
+    entry = json.loads((Path(__file__).parent / "deprecated.json").read_text(encoding="utf-8")).get(name)
+    if not isinstance(entry, dict):
+        return None
+    warnings.warn(
+        f"cadata {entry['since']} merged the table {name!r} into {entry['replacement']!r} (cadata {__version__}); "
+        f"this name will stop working in the next release: use cadata.load('facts') and its fact_ids "
+        f"{', '.join(entry['fact_ids'])}, or cadata.find_facts(indicator=...)",
+        CadataDeprecationWarning,
+        stacklevel=3,
+    )
+    return [str(i) for i in entry["fact_ids"]]
 
 
 def _folder(package: Package) -> Path:

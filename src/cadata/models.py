@@ -10,86 +10,24 @@ import pandera.pandas as pa
 from pandera.typing import Series
 
 
-class AfIsilPresence(pa.DataFrameModel):
-    """ISIL (Wilayah Khorasan) in Afghanistan (``af_isil_presence``)."""
-
-    measure: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['districts_present', 'provinces_present', 'foreign_fighters_percent'])
-    place: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['Afghanistan', 'northern Afghanistan', 'eastern Afghanistan'])
-    iso3: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['AFG'])
-    period: Series[pd.StringDtype] = pa.Field(nullable=True)
-    low: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0)
-    high: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0)
-    qualifier: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=['up_to', 'about'])
-    as_printed: Series[pd.StringDtype] = pa.Field(nullable=False)
-    attributed_to: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=['Evgeny Sysoev', 'Valery Semerikov', 'the Taliban’s office', 'the Taliban'])
-    footnote: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1, le=194)
-    note: Series[pd.StringDtype] = pa.Field(nullable=True)
-    paper_id: Series[pd.StringDtype] = pa.Field(nullable=False)
-    page: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=6, le=214)
-    line: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=1, le=8240)
-    quote: Series[pd.StringDtype] = pa.Field(nullable=False)
-
-    class Config:
-        strict = True
-        ordered = True
-
-
-class AlQaedaNetworkReach(pa.DataFrameModel):
-    """Al-Qaeda's reach - franchises and countries with its cells (Karatayeva) (``al_qaeda_network_reach``)."""
-
-    measure: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['franchises', 'countries_with_autonomous_cells'])
-    described_as: Series[pd.StringDtype] = pa.Field(nullable=False)
-    low: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0)
-    high: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0)
-    qualifier: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=['over'])
-    as_printed: Series[pd.StringDtype] = pa.Field(nullable=False)
-    unit: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['franchises', 'countries'])
-    as_of: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['currently', 'In a 2017 interview'])
-    attributed_to: Series[pd.StringDtype] = pa.Field(nullable=False)
-    footnote: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=134, le=135)
-    note: Series[pd.StringDtype] = pa.Field(nullable=True)
-    paper_id: Series[pd.StringDtype] = pa.Field(nullable=False)
-    page: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=6, le=214)
-    line: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=1, le=8240)
-    quote: Series[pd.StringDtype] = pa.Field(nullable=False)
-
-    class Config:
-        strict = True
-        ordered = True
-
-
 class CaFighterEstimates(pa.DataFrameModel):
     """Approximate number of fighters from the Central Asian countries, by source (``ca_fighter_estimates``)."""
 
-    country: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['Uzbekistan', 'Turkmenistan', 'Tajikistan', 'Kazakhstan', 'Kyrgyzstan'])
-    iso3: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['UZB', 'TKM', 'TJK', 'KAZ', 'KGZ'])
-    indicator: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['fighters_open_sources', 'fighters_intelligence_services', 'killed', 'returned', 'convicted'])
-    low: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0)
-    high: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0)
-    qualifier: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=['over'])
-    as_printed: Series[pd.StringDtype] = pa.Field(nullable=False)
-    note: Series[pd.StringDtype] = pa.Field(nullable=True)
-    paper_id: Series[pd.StringDtype] = pa.Field(nullable=False)
-    page: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=6, le=214)
-    line: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=1, le=8240)
-    quote: Series[pd.StringDtype] = pa.Field(nullable=False)
-
-    class Config:
-        strict = True
-        ordered = True
-
-
-class CaMuslimReligiosity(pa.DataFrameModel):
-    """Religious practice and Muslim share of the population in Central Asia (Spinghar) (``ca_muslim_religiosity``)."""
-
-    measure: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['muslims_regularly_performing_salah', 'muslim_share_of_population'])
-    described_as: Series[pd.StringDtype] = pa.Field(nullable=False)
-    low: Series[pd.Float64Dtype] = pa.Field(nullable=True, ge=0, le=100)
-    high: Series[pd.Float64Dtype] = pa.Field(nullable=True, ge=0, le=100)
-    qualifier: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=['over'])
-    as_printed: Series[pd.StringDtype] = pa.Field(nullable=False)
-    unit: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['percent of Muslims', 'percent of the population'])
-    attributed_to: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=['opinion polls'])
+    table_column: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['fighters_open_sources', 'fighters_intelligence_services', 'killed', 'returned', 'convicted'])
+    indicator: Series[pd.StringDtype] = pa.Field(nullable=False)
+    unit: Series[pd.StringDtype] = pa.Field(nullable=False)
+    value: Series[pd.Float64Dtype] = pa.Field(nullable=True)
+    low: Series[pd.Float64Dtype] = pa.Field(nullable=True)
+    high: Series[pd.Float64Dtype] = pa.Field(nullable=True)
+    qualifier: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=['over', 'at_least', 'nearly', 'about', 'up_to', 'less_than'])
+    as_printed: Series[pd.StringDtype] = pa.Field(nullable=True)
+    place: Series[pd.StringDtype] = pa.Field(nullable=True)
+    iso3: Series[pd.StringDtype] = pa.Field(nullable=True)
+    period: Series[pd.StringDtype] = pa.Field(nullable=True)
+    year_start: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1000, le=2100)
+    year_end: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1000, le=2100)
+    attributed_to: Series[pd.StringDtype] = pa.Field(nullable=True)
+    footnote: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1)
     note: Series[pd.StringDtype] = pa.Field(nullable=True)
     paper_id: Series[pd.StringDtype] = pa.Field(nullable=False)
     page: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=6, le=214)
@@ -106,28 +44,21 @@ class CaNatoPartnershipParticipation(pa.DataFrameModel):
 
     programme: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['partnership_for_peace', 'euro_atlantic_partnership_council', 'individual_partnership_action_plans', 'planning_and_review_process', 'operational_capability_concept'])
     programme_as_printed: Series[pd.StringDtype] = pa.Field(nullable=False)
-    country: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['Central Asia', 'Kazakhstan', 'Uzbekistan'])
-    iso3: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=['KAZ', 'UZB'])
-    participation_as_printed: Series[pd.StringDtype] = pa.Field(nullable=False)
-    value: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0, le=5)
+    indicator: Series[pd.StringDtype] = pa.Field(nullable=False)
+    unit: Series[pd.StringDtype] = pa.Field(nullable=False)
+    value: Series[pd.Float64Dtype] = pa.Field(nullable=True)
+    low: Series[pd.Float64Dtype] = pa.Field(nullable=True)
+    high: Series[pd.Float64Dtype] = pa.Field(nullable=True)
+    qualifier: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=['over', 'at_least', 'nearly', 'about', 'up_to', 'less_than'])
     as_printed: Series[pd.StringDtype] = pa.Field(nullable=True)
-    note: Series[pd.StringDtype] = pa.Field(nullable=True)
-    paper_id: Series[pd.StringDtype] = pa.Field(nullable=False)
-    page: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=6, le=214)
-    line: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=1, le=8240)
-    quote: Series[pd.StringDtype] = pa.Field(nullable=False)
-
-    class Config:
-        strict = True
-        ordered = True
-
-
-class CybercrimeConventionStates2005(pa.DataFrameModel):
-    """Countries that had signed the Council of Europe Convention on Cybercrime, by 2005 (``cybercrime_convention_states_2005``)."""
-
-    status: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['signed_and_ratified', 'signed_not_ratified'])
-    value: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=0)
-    as_printed: Series[pd.StringDtype] = pa.Field(nullable=False)
+    place: Series[pd.StringDtype] = pa.Field(nullable=True)
+    iso3: Series[pd.StringDtype] = pa.Field(nullable=True)
+    period: Series[pd.StringDtype] = pa.Field(nullable=True)
+    year_start: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1000, le=2100)
+    year_end: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1000, le=2100)
+    attributed_to: Series[pd.StringDtype] = pa.Field(nullable=True)
+    footnote: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1)
+    participation_as_printed: Series[pd.StringDtype] = pa.Field(nullable=False)
     note: Series[pd.StringDtype] = pa.Field(nullable=True)
     paper_id: Series[pd.StringDtype] = pa.Field(nullable=False)
     page: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=6, le=214)
@@ -170,7 +101,7 @@ class Events(pa.DataFrameModel):
     event: Series[pd.StringDtype] = pa.Field(nullable=False)
     event_type: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['founding', 'dissolution', 'membership', 'summit_or_meeting', 'agreement', 'law_or_decision', 'attack', 'military_operation', 'election_or_appointment', 'statement', 'report_or_study', 'other'])
     place: Series[pd.StringDtype] = pa.Field(nullable=True)
-    iso3: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=['AFG', 'ARM', 'CHN', 'GEO', 'HRV', 'KAZ', 'KGZ', 'RUS', 'SYR', 'TJK', 'TKM', 'UKR', 'USA', 'UZB'])
+    iso3: Series[pd.StringDtype] = pa.Field(nullable=True)
     organizations: Series[pd.StringDtype] = pa.Field(nullable=True)
     note: Series[pd.StringDtype] = pa.Field(nullable=True)
     paper_id: Series[pd.StringDtype] = pa.Field(nullable=False)
@@ -187,19 +118,22 @@ class Facts(pa.DataFrameModel):
     """Every quantitative statement of the volume (``facts``)."""
 
     fact_id: Series[pd.StringDtype] = pa.Field(nullable=False)
-    measure: Series[pd.StringDtype] = pa.Field(nullable=False)
+    indicator: Series[pd.StringDtype] = pa.Field(nullable=False)
     unit: Series[pd.StringDtype] = pa.Field(nullable=False)
     value: Series[pd.Float64Dtype] = pa.Field(nullable=True)
     low: Series[pd.Float64Dtype] = pa.Field(nullable=True)
     high: Series[pd.Float64Dtype] = pa.Field(nullable=True)
     qualifier: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=['over', 'at_least', 'nearly', 'about', 'up_to', 'less_than'])
-    as_printed: Series[pd.StringDtype] = pa.Field(nullable=False)
+    as_printed: Series[pd.StringDtype] = pa.Field(nullable=True)
     place: Series[pd.StringDtype] = pa.Field(nullable=True)
     iso3: Series[pd.StringDtype] = pa.Field(nullable=True)
     period: Series[pd.StringDtype] = pa.Field(nullable=True)
+    year_start: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1000, le=2100)
+    year_end: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1000, le=2100)
     attributed_to: Series[pd.StringDtype] = pa.Field(nullable=True)
-    footnote: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1, le=194)
-    table: Series[pd.StringDtype] = pa.Field(nullable=True)
+    footnote: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1)
+    measure: Series[pd.StringDtype] = pa.Field(nullable=False)
+    source_table: Series[pd.StringDtype] = pa.Field(nullable=True)
     row_key: Series[pd.StringDtype] = pa.Field(nullable=True)
     note: Series[pd.StringDtype] = pa.Field(nullable=True)
     paper_id: Series[pd.StringDtype] = pa.Field(nullable=False)
@@ -216,21 +150,23 @@ class FighterEstimates(pa.DataFrameModel):
     """Every estimate of numbers of fighters in the volume, harmonized (``fighter_estimates``)."""
 
     estimate_id: Series[pd.StringDtype] = pa.Field(nullable=False)
-    origin: Series[pd.StringDtype] = pa.Field(nullable=True)
-    origin_iso3: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=['KAZ', 'KGZ', 'RUS', 'TJK', 'TKM', 'UZB'])
     theatre: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['syria', 'syria_iraq', 'syria_afghanistan', 'afghanistan', 'yemen', 'somalia', 'libya', 'maghreb_sahel', 'egypt', 'afghanistan_pakistan_india', 'bangladesh_myanmar', 'russia', 'unspecified'])
     organization: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['isil', 'al_qaeda', 'isil_or_al_qaeda', 'imu_iju', 'ibj_ktj', 'any'])
-    measure: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['fighters', 'killed', 'returned', 'convicted', 'relocated', 'recruits_labour_migrants', 'recruits_from_home_country'])
-    period: Series[pd.StringDtype] = pa.Field(nullable=True)
-    period_start: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=2011, le=2018)
-    period_end: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=2011, le=2018)
-    low: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0)
-    high: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0)
+    indicator: Series[pd.StringDtype] = pa.Field(nullable=False)
+    unit: Series[pd.StringDtype] = pa.Field(nullable=False)
+    value: Series[pd.Float64Dtype] = pa.Field(nullable=True)
+    low: Series[pd.Float64Dtype] = pa.Field(nullable=True)
+    high: Series[pd.Float64Dtype] = pa.Field(nullable=True)
     qualifier: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=['over', 'at_least', 'nearly', 'about', 'up_to', 'less_than'])
-    as_printed: Series[pd.StringDtype] = pa.Field(nullable=False)
-    attributed_to: Series[pd.StringDtype] = pa.Field(nullable=False)
-    footnote: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1, le=194)
-    source_table: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=['ergashev_table_1'])
+    as_printed: Series[pd.StringDtype] = pa.Field(nullable=True)
+    place: Series[pd.StringDtype] = pa.Field(nullable=True)
+    iso3: Series[pd.StringDtype] = pa.Field(nullable=True)
+    period: Series[pd.StringDtype] = pa.Field(nullable=True)
+    year_start: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1000, le=2100)
+    year_end: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1000, le=2100)
+    attributed_to: Series[pd.StringDtype] = pa.Field(nullable=True)
+    footnote: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1)
+    source_table: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=['ca_fighter_estimates'])
     note: Series[pd.StringDtype] = pa.Field(nullable=True)
     paper_id: Series[pd.StringDtype] = pa.Field(nullable=False)
     page: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=6, le=214)
@@ -262,73 +198,13 @@ class Footnotes(pa.DataFrameModel):
         ordered = True
 
 
-class IsilAlQaedaPropagandaIndicators(pa.DataFrameModel):
-    """ISIL and al-Qaeda - indicators of propaganda output and resources (Karatayeva) (``isil_al_qaeda_propaganda_indicators``)."""
+class Indicators(pa.DataFrameModel):
+    """Indicators of the catalog (``indicators``)."""
 
-    indicator: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['isil_revenue_fall', 'al_qaeda_leader_speeches', 'al_qaeda_affiliates_underdog_framing', 'isil_peaceful_life_vs_military_material'])
-    organization: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['isil', 'al_qaeda'])
-    described_as: Series[pd.StringDtype] = pa.Field(nullable=False)
-    period: Series[pd.StringDtype] = pa.Field(nullable=True)
-    period_start: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=2015, le=2018)
-    period_end: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=2015, le=2018)
-    low: Series[pd.Float64Dtype] = pa.Field(nullable=True, ge=0)
-    high: Series[pd.Float64Dtype] = pa.Field(nullable=True, ge=0)
-    qualifier: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=['over', 'nearly'])
-    as_printed: Series[pd.StringDtype] = pa.Field(nullable=False)
-    unit: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['percent', 'speeches', 'times as likely as ISIS', 'times the amount of military-themed material'])
-    attributed_to: Series[pd.StringDtype] = pa.Field(nullable=True)
-    footnote: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=142, le=153)
-    note: Series[pd.StringDtype] = pa.Field(nullable=True)
-    paper_id: Series[pd.StringDtype] = pa.Field(nullable=False)
-    page: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=6, le=214)
-    line: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=1, le=8240)
-    quote: Series[pd.StringDtype] = pa.Field(nullable=False)
-
-    class Config:
-        strict = True
-        ordered = True
-
-
-class IsilMediaNetwork(pa.DataFrameModel):
-    """The ISIS media network in 2014-2015 - media units and media offices (Sikorskaia) (``isil_media_network``)."""
-
-    component: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['media_units', 'media_offices'])
-    described_as: Series[pd.StringDtype] = pa.Field(nullable=False)
-    period: Series[pd.StringDtype] = pa.Field(nullable=True)
-    period_start: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=2014, le=2015)
-    period_end: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=2014, le=2015)
-    value: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=0)
-    as_printed: Series[pd.StringDtype] = pa.Field(nullable=False)
-    unit: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['media units', 'media offices'])
-    footnote: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=75, le=75)
-    note: Series[pd.StringDtype] = pa.Field(nullable=True)
-    paper_id: Series[pd.StringDtype] = pa.Field(nullable=False)
-    page: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=6, le=214)
-    line: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=1, le=8240)
-    quote: Series[pd.StringDtype] = pa.Field(nullable=False)
-
-    class Config:
-        strict = True
-        ordered = True
-
-
-class KgFacebookUsers(pa.DataFrameModel):
-    """Facebook users in Kyrgyzstan (Sikorskaia) (``kg_facebook_users``)."""
-
-    indicator: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['median_user_age', 'users', 'daily_visitor_share'])
-    described_as: Series[pd.StringDtype] = pa.Field(nullable=False)
-    as_printed: Series[pd.StringDtype] = pa.Field(nullable=False)
-    low: Series[pd.Float64Dtype] = pa.Field(nullable=True, ge=0)
-    high: Series[pd.Float64Dtype] = pa.Field(nullable=True, ge=0)
-    qualifier: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=['over'])
-    unit: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['years', 'users', 'fraction_of_users'])
-    attributed_to: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=['official Facebook statistics'])
-    footnote: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=73, le=107)
-    note: Series[pd.StringDtype] = pa.Field(nullable=True)
-    paper_id: Series[pd.StringDtype] = pa.Field(nullable=False)
-    page: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=6, le=214)
-    line: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=1, le=8240)
-    quote: Series[pd.StringDtype] = pa.Field(nullable=False)
+    indicator: Series[pd.StringDtype] = pa.Field(nullable=False)
+    label: Series[pd.StringDtype] = pa.Field(nullable=False)
+    description: Series[pd.StringDtype] = pa.Field(nullable=False)
+    unit: Series[pd.StringDtype] = pa.Field(nullable=False)
 
     class Config:
         strict = True
@@ -340,10 +216,20 @@ class KgFighterStudyAge(pa.DataFrameModel):
 
     statistic: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['majority_age_range', 'youngest', 'oldest', 'present_among_women'])
     item: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=1, le=2)
-    low: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=0, le=100)
-    high: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=0, le=100)
+    indicator: Series[pd.StringDtype] = pa.Field(nullable=False)
+    unit: Series[pd.StringDtype] = pa.Field(nullable=False)
+    value: Series[pd.Float64Dtype] = pa.Field(nullable=True)
+    low: Series[pd.Float64Dtype] = pa.Field(nullable=True)
+    high: Series[pd.Float64Dtype] = pa.Field(nullable=True)
     qualifier: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=['over', 'at_least', 'nearly', 'about', 'up_to', 'less_than'])
-    as_printed: Series[pd.StringDtype] = pa.Field(nullable=False)
+    as_printed: Series[pd.StringDtype] = pa.Field(nullable=True)
+    place: Series[pd.StringDtype] = pa.Field(nullable=True)
+    iso3: Series[pd.StringDtype] = pa.Field(nullable=True)
+    period: Series[pd.StringDtype] = pa.Field(nullable=True)
+    year_start: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1000, le=2100)
+    year_end: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1000, le=2100)
+    attributed_to: Series[pd.StringDtype] = pa.Field(nullable=True)
+    footnote: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1)
     note: Series[pd.StringDtype] = pa.Field(nullable=True)
     paper_id: Series[pd.StringDtype] = pa.Field(nullable=False)
     page: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=6, le=214)
@@ -358,12 +244,22 @@ class KgFighterStudyAge(pa.DataFrameModel):
 class KgFighterStudyDesign(pa.DataFrameModel):
     """Design of Dronzina's field study of Kyrgyzstani fighters (``kg_fighter_study_design``)."""
 
-    parameter: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['fieldwork_year', 'data_collection_ways', 'process_stages', 'variable_groups', 'religious_literacy_control_questions', 'twitter_accounts_monitored_women', 'conclusions_first_public_year'])
-    described_as: Series[pd.StringDtype] = pa.Field(nullable=False)
-    value: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0)
+    indicator: Series[pd.StringDtype] = pa.Field(nullable=False)
+    unit: Series[pd.StringDtype] = pa.Field(nullable=False)
+    value: Series[pd.Float64Dtype] = pa.Field(nullable=True)
+    low: Series[pd.Float64Dtype] = pa.Field(nullable=True)
+    high: Series[pd.Float64Dtype] = pa.Field(nullable=True)
+    qualifier: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=['over', 'at_least', 'nearly', 'about', 'up_to', 'less_than'])
     as_printed: Series[pd.StringDtype] = pa.Field(nullable=True)
+    place: Series[pd.StringDtype] = pa.Field(nullable=True)
+    iso3: Series[pd.StringDtype] = pa.Field(nullable=True)
+    period: Series[pd.StringDtype] = pa.Field(nullable=True)
+    year_start: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1000, le=2100)
+    year_end: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1000, le=2100)
+    attributed_to: Series[pd.StringDtype] = pa.Field(nullable=True)
+    footnote: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1)
+    described_as: Series[pd.StringDtype] = pa.Field(nullable=False)
     quantity_words: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=['several'])
-    unit: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['year', 'ways', 'stages', 'groups of variables', 'control questions', 'women'])
     note: Series[pd.StringDtype] = pa.Field(nullable=True)
     paper_id: Series[pd.StringDtype] = pa.Field(nullable=False)
     page: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=6, le=214)
@@ -381,10 +277,21 @@ class KgFighterStudyProfile(pa.DataFrameModel):
     dimension: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['residence', 'marital_status', 'education', 'socioeconomic_status', 'debt', 'earnings', 'personality', 'religiosity', 'custody_status', 'religious_literacy', 'recruitment_channel', 'recruitment_place'])
     category: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['chui_oblast', 'osh_region', 'married_with_children', 'left_with_wife_and_children', 'secondary_complete', 'university', 'secondary_incomplete', 'religious_education', 'professional_education', 'middle_class', 'excellent_living_conditions', 'below_average_living_conditions', 'in_debt', 'earning_enough_in_russia', 'information_not_available', 'propensity_to_violence_or_aggression', 'unbalanced_spontaneous', 'involved_in_sports', 'moderately_religious', 'became_religious_under_radical_influence', 'released_from_prison', 'in_custody', 'jihad_as_war_against_disbelievers', 'knew_small_and_big_jihad', 'heard_parable', 'left_without_parental_consent', 'aware_parental_consent_required', 'online', 'russia'])
     category_label: Series[pd.StringDtype] = pa.Field(nullable=False)
-    value: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0, le=30)
+    indicator: Series[pd.StringDtype] = pa.Field(nullable=False)
+    unit: Series[pd.StringDtype] = pa.Field(nullable=False)
+    value: Series[pd.Float64Dtype] = pa.Field(nullable=True)
+    low: Series[pd.Float64Dtype] = pa.Field(nullable=True)
+    high: Series[pd.Float64Dtype] = pa.Field(nullable=True)
+    qualifier: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=['over', 'at_least', 'nearly', 'about', 'up_to', 'less_than'])
     as_printed: Series[pd.StringDtype] = pa.Field(nullable=True)
+    place: Series[pd.StringDtype] = pa.Field(nullable=True)
+    iso3: Series[pd.StringDtype] = pa.Field(nullable=True)
+    period: Series[pd.StringDtype] = pa.Field(nullable=True)
+    year_start: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1000, le=2100)
+    year_end: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1000, le=2100)
+    attributed_to: Series[pd.StringDtype] = pa.Field(nullable=True)
+    footnote: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1)
     quantity_words: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=['the others', 'Most', 'many', 'Some', 'Almost no one', 'The majority', 'most', 'some', 'all'])
-    iso3: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=['RUS'])
     note: Series[pd.StringDtype] = pa.Field(nullable=True)
     paper_id: Series[pd.StringDtype] = pa.Field(nullable=False)
     page: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=6, le=214)
@@ -401,8 +308,20 @@ class KgFighterStudySample(pa.DataFrameModel):
 
     source: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['all_sources', 'family_member_interviews', 'fighter_interviews', 'media_material'])
     source_label: Series[pd.StringDtype] = pa.Field(nullable=False)
-    value: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=0, le=30)
-    as_printed: Series[pd.StringDtype] = pa.Field(nullable=False)
+    indicator: Series[pd.StringDtype] = pa.Field(nullable=False)
+    unit: Series[pd.StringDtype] = pa.Field(nullable=False)
+    value: Series[pd.Float64Dtype] = pa.Field(nullable=True)
+    low: Series[pd.Float64Dtype] = pa.Field(nullable=True)
+    high: Series[pd.Float64Dtype] = pa.Field(nullable=True)
+    qualifier: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=['over', 'at_least', 'nearly', 'about', 'up_to', 'less_than'])
+    as_printed: Series[pd.StringDtype] = pa.Field(nullable=True)
+    place: Series[pd.StringDtype] = pa.Field(nullable=True)
+    iso3: Series[pd.StringDtype] = pa.Field(nullable=True)
+    period: Series[pd.StringDtype] = pa.Field(nullable=True)
+    year_start: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1000, le=2100)
+    year_end: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1000, le=2100)
+    attributed_to: Series[pd.StringDtype] = pa.Field(nullable=True)
+    footnote: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1)
     note: Series[pd.StringDtype] = pa.Field(nullable=True)
     paper_id: Series[pd.StringDtype] = pa.Field(nullable=False)
     page: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=6, le=214)
@@ -417,14 +336,21 @@ class KgFighterStudySample(pa.DataFrameModel):
 class KgYouthMediaStudyDesign(pa.DataFrameModel):
     """Design of the SFCG study of youth radicalization and media in Kyrgyzstan (Sikorskaia) (``kg_youth_media_study_design``)."""
 
-    parameter: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['report_year', 'structured_interviews', 'regions', 'respondent_age_range', 'field_researchers', 'evaluation_indicators'])
+    indicator: Series[pd.StringDtype] = pa.Field(nullable=False)
+    unit: Series[pd.StringDtype] = pa.Field(nullable=False)
+    value: Series[pd.Float64Dtype] = pa.Field(nullable=True)
+    low: Series[pd.Float64Dtype] = pa.Field(nullable=True)
+    high: Series[pd.Float64Dtype] = pa.Field(nullable=True)
+    qualifier: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=['over', 'at_least', 'nearly', 'about', 'up_to', 'less_than'])
+    as_printed: Series[pd.StringDtype] = pa.Field(nullable=True)
+    place: Series[pd.StringDtype] = pa.Field(nullable=True)
+    iso3: Series[pd.StringDtype] = pa.Field(nullable=True)
+    period: Series[pd.StringDtype] = pa.Field(nullable=True)
+    year_start: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1000, le=2100)
+    year_end: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1000, le=2100)
+    attributed_to: Series[pd.StringDtype] = pa.Field(nullable=True)
+    footnote: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1)
     described_as: Series[pd.StringDtype] = pa.Field(nullable=False)
-    as_printed: Series[pd.StringDtype] = pa.Field(nullable=False)
-    low: Series[pd.Float64Dtype] = pa.Field(nullable=True, ge=0)
-    high: Series[pd.Float64Dtype] = pa.Field(nullable=True, ge=0)
-    qualifier: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=['over'])
-    unit: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['year', 'interviews', 'regions', 'fighters', 'years', 'researchers', 'indicators'])
-    footnote: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=73, le=107)
     note: Series[pd.StringDtype] = pa.Field(nullable=True)
     paper_id: Series[pd.StringDtype] = pa.Field(nullable=False)
     page: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=6, le=214)
@@ -442,13 +368,21 @@ class KgYouthMediaStudyResults(pa.DataFrameModel):
     result: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['trust_media_information', 'accounts_odnoklassniki_vkontakte', 'low_media_culture_literacy'])
     respondents: Series[pd.StringDtype] = pa.Field(nullable=False)
     finding: Series[pd.StringDtype] = pa.Field(nullable=False)
-    as_printed: Series[pd.StringDtype] = pa.Field(nullable=False)
-    numerator_low: Series[pd.Float64Dtype] = pa.Field(nullable=True, ge=0)
-    numerator_high: Series[pd.Float64Dtype] = pa.Field(nullable=True, ge=0)
-    denominator: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=1)
-    qualifier: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=['over', 'nearly'])
+    indicator: Series[pd.StringDtype] = pa.Field(nullable=False)
+    unit: Series[pd.StringDtype] = pa.Field(nullable=False)
+    value: Series[pd.Float64Dtype] = pa.Field(nullable=True)
+    low: Series[pd.Float64Dtype] = pa.Field(nullable=True)
+    high: Series[pd.Float64Dtype] = pa.Field(nullable=True)
+    qualifier: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=['over', 'at_least', 'nearly', 'about', 'up_to', 'less_than'])
+    as_printed: Series[pd.StringDtype] = pa.Field(nullable=True)
+    place: Series[pd.StringDtype] = pa.Field(nullable=True)
+    iso3: Series[pd.StringDtype] = pa.Field(nullable=True)
+    period: Series[pd.StringDtype] = pa.Field(nullable=True)
+    year_start: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1000, le=2100)
+    year_end: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1000, le=2100)
+    attributed_to: Series[pd.StringDtype] = pa.Field(nullable=True)
+    footnote: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1)
     figure: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1, le=5)
-    footnote: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=73, le=107)
     note: Series[pd.StringDtype] = pa.Field(nullable=True)
     paper_id: Series[pd.StringDtype] = pa.Field(nullable=False)
     page: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=6, le=214)
@@ -463,12 +397,21 @@ class KgYouthMediaStudyResults(pa.DataFrameModel):
 class KzHotlineOrganisation(pa.DataFrameModel):
     """Kazakhstan's hotline for illegal content - organisation and INHOPE membership (``kz_hotline_organisation``)."""
 
-    figure: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['hotline_created', 'inhope_member_since', 'prosecutor_memorandum_signed', 'staff', 'analysts', 'inhope_members', 'inhope_member_countries'])
-    value: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0)
-    unit: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['persons', 'organisations', 'countries', 'year'])
-    year: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=2011, le=2018)
+    indicator: Series[pd.StringDtype] = pa.Field(nullable=False)
+    unit: Series[pd.StringDtype] = pa.Field(nullable=False)
+    value: Series[pd.Float64Dtype] = pa.Field(nullable=True)
+    low: Series[pd.Float64Dtype] = pa.Field(nullable=True)
+    high: Series[pd.Float64Dtype] = pa.Field(nullable=True)
+    qualifier: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=['over', 'at_least', 'nearly', 'about', 'up_to', 'less_than'])
+    as_printed: Series[pd.StringDtype] = pa.Field(nullable=True)
+    place: Series[pd.StringDtype] = pa.Field(nullable=True)
+    iso3: Series[pd.StringDtype] = pa.Field(nullable=True)
+    period: Series[pd.StringDtype] = pa.Field(nullable=True)
+    year_start: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1000, le=2100)
+    year_end: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1000, le=2100)
+    attributed_to: Series[pd.StringDtype] = pa.Field(nullable=True)
+    footnote: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1)
     month: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'])
-    as_printed: Series[pd.StringDtype] = pa.Field(nullable=False)
     note: Series[pd.StringDtype] = pa.Field(nullable=True)
     paper_id: Series[pd.StringDtype] = pa.Field(nullable=False)
     page: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=6, le=214)
@@ -483,11 +426,22 @@ class KzHotlineOrganisation(pa.DataFrameModel):
 class KzHotlineReportShares(pa.DataFrameModel):
     """Hotline reports by category and year, Kazakhstan, 2011-2017 (``kz_hotline_report_shares``)."""
 
-    year: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=2011, le=2017)
     category: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['online_abuse_bullying', 'internet_fraud', 'racism_chauvinism_xenophobia', 'csam', 'terrorist_extremist_propaganda', 'defamation_privacy', 'copyright_infringement', 'suicide'])
+    indicator: Series[pd.StringDtype] = pa.Field(nullable=False)
+    unit: Series[pd.StringDtype] = pa.Field(nullable=False)
+    value: Series[pd.Float64Dtype] = pa.Field(nullable=True)
+    low: Series[pd.Float64Dtype] = pa.Field(nullable=True)
+    high: Series[pd.Float64Dtype] = pa.Field(nullable=True)
+    qualifier: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=['over', 'at_least', 'nearly', 'about', 'up_to', 'less_than'])
+    as_printed: Series[pd.StringDtype] = pa.Field(nullable=True)
+    place: Series[pd.StringDtype] = pa.Field(nullable=True)
+    iso3: Series[pd.StringDtype] = pa.Field(nullable=True)
+    period: Series[pd.StringDtype] = pa.Field(nullable=True)
+    year_start: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1000, le=2100)
+    year_end: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1000, le=2100)
+    attributed_to: Series[pd.StringDtype] = pa.Field(nullable=True)
+    footnote: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1)
     category_label: Series[pd.StringDtype] = pa.Field(nullable=False)
-    share_pct: Series[pd.Float64Dtype] = pa.Field(nullable=False, ge=0, le=100)
-    as_printed: Series[pd.StringDtype] = pa.Field(nullable=False)
     category_existed: Series[pd.BooleanDtype] = pa.Field(nullable=False)
     reports_derived: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0)
     note: Series[pd.StringDtype] = pa.Field(nullable=True)
@@ -504,34 +458,20 @@ class KzHotlineReportShares(pa.DataFrameModel):
 class KzHotlineReports(pa.DataFrameModel):
     """Reports received by Kazakhstan's hotline for illegal content, 2011-2017 (``kz_hotline_reports``)."""
 
-    year: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=2011, le=2017)
-    reports: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=0)
-    as_printed: Series[pd.StringDtype] = pa.Field(nullable=False)
-    note: Series[pd.StringDtype] = pa.Field(nullable=True)
-    paper_id: Series[pd.StringDtype] = pa.Field(nullable=False)
-    page: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=6, le=214)
-    line: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=1, le=8240)
-    quote: Series[pd.StringDtype] = pa.Field(nullable=False)
-
-    class Config:
-        strict = True
-        ordered = True
-
-
-class KzInformationSocietyProgramme(pa.DataFrameModel):
-    """Kazakhstan's programme for reducing information inequality and the information society by 2011 (``kz_information_society_programme``)."""
-
-    figure: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['internet_use_target', 'internet_users_share_by_2011', 'information_society_level_by_2011'])
-    described_as: Series[pd.StringDtype] = pa.Field(nullable=False)
-    period: Series[pd.StringDtype] = pa.Field(nullable=False)
-    period_start: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=2007, le=2011)
-    period_end: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=2007, le=2011)
-    low: Series[pd.Float64Dtype] = pa.Field(nullable=True, ge=0)
-    high: Series[pd.Float64Dtype] = pa.Field(nullable=True, ge=0)
-    qualifier: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=['at_least', 'over'])
-    as_printed: Series[pd.StringDtype] = pa.Field(nullable=False)
-    unit: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['percent of the population', 'fraction of the population', 'level of information society'])
-    footnote: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=120, le=120)
+    indicator: Series[pd.StringDtype] = pa.Field(nullable=False)
+    unit: Series[pd.StringDtype] = pa.Field(nullable=False)
+    value: Series[pd.Float64Dtype] = pa.Field(nullable=True)
+    low: Series[pd.Float64Dtype] = pa.Field(nullable=True)
+    high: Series[pd.Float64Dtype] = pa.Field(nullable=True)
+    qualifier: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=['over', 'at_least', 'nearly', 'about', 'up_to', 'less_than'])
+    as_printed: Series[pd.StringDtype] = pa.Field(nullable=True)
+    place: Series[pd.StringDtype] = pa.Field(nullable=True)
+    iso3: Series[pd.StringDtype] = pa.Field(nullable=True)
+    period: Series[pd.StringDtype] = pa.Field(nullable=True)
+    year_start: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1000, le=2100)
+    year_end: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1000, le=2100)
+    attributed_to: Series[pd.StringDtype] = pa.Field(nullable=True)
+    footnote: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1)
     note: Series[pd.StringDtype] = pa.Field(nullable=True)
     paper_id: Series[pd.StringDtype] = pa.Field(nullable=False)
     page: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=6, le=214)
@@ -546,31 +486,20 @@ class KzInformationSocietyProgramme(pa.DataFrameModel):
 class KzInternetUsers(pa.DataFrameModel):
     """Internet users in Kazakhstan as a share of the population, 2005, 2010 and 2011 (``kz_internet_users``)."""
 
-    year: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=2005, le=2011)
-    measure: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['users_share_of_population', 'users_incl_mobile_share_of_population'])
-    value: Series[pd.Float64Dtype] = pa.Field(nullable=False, ge=0, le=100)
-    as_printed: Series[pd.StringDtype] = pa.Field(nullable=False)
-    footnote: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=121, le=121)
-    note: Series[pd.StringDtype] = pa.Field(nullable=True)
-    paper_id: Series[pd.StringDtype] = pa.Field(nullable=False)
-    page: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=6, le=214)
-    line: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=1, le=8240)
-    quote: Series[pd.StringDtype] = pa.Field(nullable=False)
-
-    class Config:
-        strict = True
-        ordered = True
-
-
-class KzRecruitmentRiskFigures(pa.DataFrameModel):
-    """Kazakhstan - figures on the audience open to terrorist propaganda (``kz_recruitment_risk_figures``)."""
-
-    figure: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['people_knowing_only_kazakh', 'university_graduates'])
-    year: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=2017, le=2017)
-    low: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0)
-    high: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0)
-    qualifier: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=['over'])
-    as_printed: Series[pd.StringDtype] = pa.Field(nullable=False)
+    indicator: Series[pd.StringDtype] = pa.Field(nullable=False)
+    unit: Series[pd.StringDtype] = pa.Field(nullable=False)
+    value: Series[pd.Float64Dtype] = pa.Field(nullable=True)
+    low: Series[pd.Float64Dtype] = pa.Field(nullable=True)
+    high: Series[pd.Float64Dtype] = pa.Field(nullable=True)
+    qualifier: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=['over', 'at_least', 'nearly', 'about', 'up_to', 'less_than'])
+    as_printed: Series[pd.StringDtype] = pa.Field(nullable=True)
+    place: Series[pd.StringDtype] = pa.Field(nullable=True)
+    iso3: Series[pd.StringDtype] = pa.Field(nullable=True)
+    period: Series[pd.StringDtype] = pa.Field(nullable=True)
+    year_start: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1000, le=2100)
+    year_end: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1000, le=2100)
+    attributed_to: Series[pd.StringDtype] = pa.Field(nullable=True)
+    footnote: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1)
     note: Series[pd.StringDtype] = pa.Field(nullable=True)
     paper_id: Series[pd.StringDtype] = pa.Field(nullable=False)
     page: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=6, le=214)
@@ -587,10 +516,20 @@ class OsceConferenceExpertCountries(pa.DataFrameModel):
 
     category: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['all_countries', 'osce_participating_states', 'partners_for_co_operation'])
     category_as_printed: Series[pd.StringDtype] = pa.Field(nullable=False)
-    country: Series[pd.StringDtype] = pa.Field(nullable=True)
-    iso3: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=['AFG'])
-    value: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=0)
-    as_printed: Series[pd.StringDtype] = pa.Field(nullable=False)
+    indicator: Series[pd.StringDtype] = pa.Field(nullable=False)
+    unit: Series[pd.StringDtype] = pa.Field(nullable=False)
+    value: Series[pd.Float64Dtype] = pa.Field(nullable=True)
+    low: Series[pd.Float64Dtype] = pa.Field(nullable=True)
+    high: Series[pd.Float64Dtype] = pa.Field(nullable=True)
+    qualifier: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=['over', 'at_least', 'nearly', 'about', 'up_to', 'less_than'])
+    as_printed: Series[pd.StringDtype] = pa.Field(nullable=True)
+    place: Series[pd.StringDtype] = pa.Field(nullable=True)
+    iso3: Series[pd.StringDtype] = pa.Field(nullable=True)
+    period: Series[pd.StringDtype] = pa.Field(nullable=True)
+    year_start: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1000, le=2100)
+    year_end: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1000, le=2100)
+    attributed_to: Series[pd.StringDtype] = pa.Field(nullable=True)
+    footnote: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1)
     note: Series[pd.StringDtype] = pa.Field(nullable=True)
     paper_id: Series[pd.StringDtype] = pa.Field(nullable=False)
     page: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=6, le=214)
@@ -606,15 +545,20 @@ class OsceFieldOperationsBudget2017(pa.DataFrameModel):
     """OSCE Unified Budget 2017 and its field operations (``osce_field_operations_budget_2017``)."""
 
     item: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['unified_budget', 'field_operations', 'post_soviet_presences', 'tajikistan', 'kyrgyzstan'])
-    measure: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['amount', 'share_of_unified_budget', 'share_of_field_operations', 'presences'])
-    country: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=['Tajikistan', 'Kyrgyzstan'])
-    iso3: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=['TJK', 'KGZ'])
-    low: Series[pd.Float64Dtype] = pa.Field(nullable=True, ge=0)
-    high: Series[pd.Float64Dtype] = pa.Field(nullable=True, ge=0)
-    qualifier: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=['nearly', 'less_than'])
-    as_printed: Series[pd.StringDtype] = pa.Field(nullable=False)
-    unit: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['eur', 'percent', 'fraction', 'presences'])
-    footnote: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=19, le=19)
+    indicator: Series[pd.StringDtype] = pa.Field(nullable=False)
+    unit: Series[pd.StringDtype] = pa.Field(nullable=False)
+    value: Series[pd.Float64Dtype] = pa.Field(nullable=True)
+    low: Series[pd.Float64Dtype] = pa.Field(nullable=True)
+    high: Series[pd.Float64Dtype] = pa.Field(nullable=True)
+    qualifier: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=['over', 'at_least', 'nearly', 'about', 'up_to', 'less_than'])
+    as_printed: Series[pd.StringDtype] = pa.Field(nullable=True)
+    place: Series[pd.StringDtype] = pa.Field(nullable=True)
+    iso3: Series[pd.StringDtype] = pa.Field(nullable=True)
+    period: Series[pd.StringDtype] = pa.Field(nullable=True)
+    year_start: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1000, le=2100)
+    year_end: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1000, le=2100)
+    attributed_to: Series[pd.StringDtype] = pa.Field(nullable=True)
+    footnote: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1)
     note: Series[pd.StringDtype] = pa.Field(nullable=True)
     paper_id: Series[pd.StringDtype] = pa.Field(nullable=False)
     page: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=6, le=214)
@@ -630,11 +574,11 @@ class OsceFieldPresenceEvents(pa.DataFrameModel):
     """OSCE field presences - openings, downgrades and closures with their years (``osce_field_presence_events``)."""
 
     place: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['Tajikistan', 'Uzbekistan', 'Central Asia', 'Estonia', 'Latvia', 'Croatia', 'Kazakhstan', 'Kyrgyzstan', 'Georgia', 'Armenia'])
-    iso3: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=['TJK', 'UZB', 'KAZ', 'KGZ', 'EST', 'LVA', 'HRV', 'GEO', 'ARM'])
+    iso3: Series[pd.StringDtype] = pa.Field(nullable=True)
     event: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['presence_established', 'liaison_office_opened', 'presence_in_every_state', 'field_office_closed', 'presence_reduced', 'presence_abolished', 'reduced_to_programme_office', 'downgrade_negotiations_started', 'downgrade_talks_ended', 'presence_terminated_by_another_state'])
     year: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=1990, le=2018)
     month: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'])
-    qualifier: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=['by'])
+    year_qualifier: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=['by'])
     as_printed: Series[pd.StringDtype] = pa.Field(nullable=False)
     footnote: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=21, le=21)
     note: Series[pd.StringDtype] = pa.Field(nullable=True)
@@ -672,15 +616,22 @@ class Papers(pa.DataFrameModel):
 class PewMuslimAttitudes(pa.DataFrameModel):
     """Muslim attitudes in Kazakhstan, Kyrgyzstan and Afghanistan (Pew Research Center survey) (``pew_muslim_attitudes``)."""
 
-    country: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['Kazakhstan', 'Kyrgyzstan', 'Afghanistan'])
-    iso3: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['KAZ', 'KGZ', 'AFG'])
-    question: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['violence_against_civilians_justified', 'sharia_official_law'])
     question_as_printed: Series[pd.StringDtype] = pa.Field(nullable=False)
     answer: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['often_sometimes_justified', 'favour'])
-    value: Series[pd.Float64Dtype] = pa.Field(nullable=False, ge=0, le=100)
-    as_printed: Series[pd.StringDtype] = pa.Field(nullable=False)
-    attributed_to: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['Pew Research Center, “The World’s Muslims: Religion, Politics and Society”'])
-    footnote: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=61, le=72)
+    indicator: Series[pd.StringDtype] = pa.Field(nullable=False)
+    unit: Series[pd.StringDtype] = pa.Field(nullable=False)
+    value: Series[pd.Float64Dtype] = pa.Field(nullable=True)
+    low: Series[pd.Float64Dtype] = pa.Field(nullable=True)
+    high: Series[pd.Float64Dtype] = pa.Field(nullable=True)
+    qualifier: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=['over', 'at_least', 'nearly', 'about', 'up_to', 'less_than'])
+    as_printed: Series[pd.StringDtype] = pa.Field(nullable=True)
+    place: Series[pd.StringDtype] = pa.Field(nullable=True)
+    iso3: Series[pd.StringDtype] = pa.Field(nullable=True)
+    period: Series[pd.StringDtype] = pa.Field(nullable=True)
+    year_start: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1000, le=2100)
+    year_end: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1000, le=2100)
+    attributed_to: Series[pd.StringDtype] = pa.Field(nullable=True)
+    footnote: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1)
     note: Series[pd.StringDtype] = pa.Field(nullable=True)
     paper_id: Series[pd.StringDtype] = pa.Field(nullable=False)
     page: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=6, le=214)
@@ -695,16 +646,24 @@ class PewMuslimAttitudes(pa.DataFrameModel):
 class UnitedCyberCaliphateClaims(pa.DataFrameModel):
     """Cyberattacks claimed by the United Cyber Caliphate, 23 May - 21 July 2018 (``united_cyber_caliphate_claims``)."""
 
-    claim: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['websites_crashed_ddos', 'websites_disrupted', 'social_media_accounts_hacked'])
     target: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['websites', 'social_media_accounts'])
-    period_start: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['2018-05-23'])
-    period_end: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['2018-07-21'])
-    published: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['2018-07-26'])
-    low: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=0)
-    high: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0)
-    qualifier: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=['over'])
-    as_printed: Series[pd.StringDtype] = pa.Field(nullable=False)
-    footnote: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=154, le=154)
+    indicator: Series[pd.StringDtype] = pa.Field(nullable=False)
+    unit: Series[pd.StringDtype] = pa.Field(nullable=False)
+    value: Series[pd.Float64Dtype] = pa.Field(nullable=True)
+    low: Series[pd.Float64Dtype] = pa.Field(nullable=True)
+    high: Series[pd.Float64Dtype] = pa.Field(nullable=True)
+    qualifier: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=['over', 'at_least', 'nearly', 'about', 'up_to', 'less_than'])
+    as_printed: Series[pd.StringDtype] = pa.Field(nullable=True)
+    place: Series[pd.StringDtype] = pa.Field(nullable=True)
+    iso3: Series[pd.StringDtype] = pa.Field(nullable=True)
+    period: Series[pd.StringDtype] = pa.Field(nullable=True)
+    year_start: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1000, le=2100)
+    year_end: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1000, le=2100)
+    attributed_to: Series[pd.StringDtype] = pa.Field(nullable=True)
+    footnote: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1)
+    date_start: Series[pd.StringDtype] = pa.Field(nullable=False)
+    date_end: Series[pd.StringDtype] = pa.Field(nullable=False)
+    published: Series[pd.StringDtype] = pa.Field(nullable=False)
     note: Series[pd.StringDtype] = pa.Field(nullable=True)
     paper_id: Series[pd.StringDtype] = pa.Field(nullable=False)
     page: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=6, le=214)
@@ -716,17 +675,38 @@ class UnitedCyberCaliphateClaims(pa.DataFrameModel):
         ordered = True
 
 
+class Units(pa.DataFrameModel):
+    """Units of the catalog (``units``)."""
+
+    unit: Series[pd.StringDtype] = pa.Field(nullable=False)
+    label: Series[pd.StringDtype] = pa.Field(nullable=False)
+    kind: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['count', 'percent', 'duration', 'date', 'currency', 'currency_rate', 'ratio', 'frequency', 'length', 'voltage', 'rank'])
+    currency: Series[pd.StringDtype] = pa.Field(nullable=True)
+
+    class Config:
+        strict = True
+        ordered = True
+
+
 class UzAfghanistanInfrastructureProjects(pa.DataFrameModel):
     """Uzbekistan's infrastructure projects in Afghanistan (``uz_afghanistan_infrastructure_projects``)."""
 
     project: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['highway_bridges_mazar_i_sharif_kabul', 'power_line_kabul_uzbekistan_border', 'railway_hairatan_mazar_i_sharif', 'railway_mazar_i_sharif_kabul_kandahar_herat'])
     project_status: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['built', 'proposed'])
-    measure: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['bridges_built_and_repaired', 'length_km', 'voltage_kv', 'cost_usd'])
+    indicator: Series[pd.StringDtype] = pa.Field(nullable=False)
+    unit: Series[pd.StringDtype] = pa.Field(nullable=False)
+    value: Series[pd.Float64Dtype] = pa.Field(nullable=True)
+    low: Series[pd.Float64Dtype] = pa.Field(nullable=True)
+    high: Series[pd.Float64Dtype] = pa.Field(nullable=True)
+    qualifier: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=['over', 'at_least', 'nearly', 'about', 'up_to', 'less_than'])
+    as_printed: Series[pd.StringDtype] = pa.Field(nullable=True)
+    place: Series[pd.StringDtype] = pa.Field(nullable=True)
+    iso3: Series[pd.StringDtype] = pa.Field(nullable=True)
     period: Series[pd.StringDtype] = pa.Field(nullable=True)
-    low: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0)
-    high: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0)
-    qualifier: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=['over', 'nearly'])
-    as_printed: Series[pd.StringDtype] = pa.Field(nullable=False)
+    year_start: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1000, le=2100)
+    year_end: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1000, le=2100)
+    attributed_to: Series[pd.StringDtype] = pa.Field(nullable=True)
+    footnote: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1)
     note: Series[pd.StringDtype] = pa.Field(nullable=True)
     paper_id: Series[pd.StringDtype] = pa.Field(nullable=False)
     page: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=6, le=214)
@@ -745,13 +725,20 @@ class UzFighterSourceInterviews(pa.DataFrameModel):
     study_as_printed: Series[pd.StringDtype] = pa.Field(nullable=False)
     interviewees: Series[pd.StringDtype] = pa.Field(nullable=False)
     places: Series[pd.StringDtype] = pa.Field(nullable=True)
-    period: Series[pd.StringDtype] = pa.Field(nullable=False)
-    period_start: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=2016, le=2018)
-    period_end: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=2016, le=2018)
-    value: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=0)
-    as_printed: Series[pd.StringDtype] = pa.Field(nullable=False)
-    unit: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['interviews', 'experts'])
-    footnote: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=186, le=187)
+    indicator: Series[pd.StringDtype] = pa.Field(nullable=False)
+    unit: Series[pd.StringDtype] = pa.Field(nullable=False)
+    value: Series[pd.Float64Dtype] = pa.Field(nullable=True)
+    low: Series[pd.Float64Dtype] = pa.Field(nullable=True)
+    high: Series[pd.Float64Dtype] = pa.Field(nullable=True)
+    qualifier: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=['over', 'at_least', 'nearly', 'about', 'up_to', 'less_than'])
+    as_printed: Series[pd.StringDtype] = pa.Field(nullable=True)
+    place: Series[pd.StringDtype] = pa.Field(nullable=True)
+    iso3: Series[pd.StringDtype] = pa.Field(nullable=True)
+    period: Series[pd.StringDtype] = pa.Field(nullable=True)
+    year_start: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1000, le=2100)
+    year_end: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1000, le=2100)
+    attributed_to: Series[pd.StringDtype] = pa.Field(nullable=True)
+    footnote: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1)
     note: Series[pd.StringDtype] = pa.Field(nullable=True)
     paper_id: Series[pd.StringDtype] = pa.Field(nullable=False)
     page: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=6, le=214)
@@ -768,11 +755,20 @@ class UzIslamicEducationInstitutions(pa.DataFrameModel):
 
     institution: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['post_soviet_system', 'centre_for_islamic_civilization', 'international_islamic_academy'])
     status: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['created', 'planned'])
-    measure: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['specialized_secondary_schools', 'specialized_higher_schools', 'masters_degree_programmes'])
+    indicator: Series[pd.StringDtype] = pa.Field(nullable=False)
+    unit: Series[pd.StringDtype] = pa.Field(nullable=False)
+    value: Series[pd.Float64Dtype] = pa.Field(nullable=True)
+    low: Series[pd.Float64Dtype] = pa.Field(nullable=True)
+    high: Series[pd.Float64Dtype] = pa.Field(nullable=True)
+    qualifier: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=['over', 'at_least', 'nearly', 'about', 'up_to', 'less_than'])
+    as_printed: Series[pd.StringDtype] = pa.Field(nullable=True)
+    place: Series[pd.StringDtype] = pa.Field(nullable=True)
+    iso3: Series[pd.StringDtype] = pa.Field(nullable=True)
     period: Series[pd.StringDtype] = pa.Field(nullable=True)
-    value: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=0)
-    as_printed: Series[pd.StringDtype] = pa.Field(nullable=False)
-    footnote: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1, le=194)
+    year_start: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1000, le=2100)
+    year_end: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1000, le=2100)
+    attributed_to: Series[pd.StringDtype] = pa.Field(nullable=True)
+    footnote: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1)
     note: Series[pd.StringDtype] = pa.Field(nullable=True)
     paper_id: Series[pd.StringDtype] = pa.Field(nullable=False)
     page: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=6, le=214)
@@ -790,29 +786,20 @@ class UzLabourMigrants(pa.DataFrameModel):
     destination: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['Russia', 'Kazakhstan', 'Russia and Kazakhstan'])
     destination_iso3: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=['RUS', 'KAZ'])
     status: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['legal', 'illegal', 'total'])
-    year: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1991, le=2019)
-    low: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0)
-    high: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0)
-    qualifier: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=['nearly', 'over'])
-    as_printed: Series[pd.StringDtype] = pa.Field(nullable=False)
-    attributed_to: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=['Official data', 'Some independent experts'])
-    note: Series[pd.StringDtype] = pa.Field(nullable=True)
-    paper_id: Series[pd.StringDtype] = pa.Field(nullable=False)
-    page: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=6, le=214)
-    line: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=1, le=8240)
-    quote: Series[pd.StringDtype] = pa.Field(nullable=False)
-
-    class Config:
-        strict = True
-        ordered = True
-
-
-class UzPopulation(pa.DataFrameModel):
-    """Population of Uzbekistan, total and share under 30 (``uz_population``)."""
-
-    measure: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['population', 'share_under_30_percent'])
-    value: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=0)
-    as_printed: Series[pd.StringDtype] = pa.Field(nullable=False)
+    indicator: Series[pd.StringDtype] = pa.Field(nullable=False)
+    unit: Series[pd.StringDtype] = pa.Field(nullable=False)
+    value: Series[pd.Float64Dtype] = pa.Field(nullable=True)
+    low: Series[pd.Float64Dtype] = pa.Field(nullable=True)
+    high: Series[pd.Float64Dtype] = pa.Field(nullable=True)
+    qualifier: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=['over', 'at_least', 'nearly', 'about', 'up_to', 'less_than'])
+    as_printed: Series[pd.StringDtype] = pa.Field(nullable=True)
+    place: Series[pd.StringDtype] = pa.Field(nullable=True)
+    iso3: Series[pd.StringDtype] = pa.Field(nullable=True)
+    period: Series[pd.StringDtype] = pa.Field(nullable=True)
+    year_start: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1000, le=2100)
+    year_end: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1000, le=2100)
+    attributed_to: Series[pd.StringDtype] = pa.Field(nullable=True)
+    footnote: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1)
     note: Series[pd.StringDtype] = pa.Field(nullable=True)
     paper_id: Series[pd.StringDtype] = pa.Field(nullable=False)
     page: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=6, le=214)

@@ -11,15 +11,19 @@ from cadata.errors import CadataError
 if TYPE_CHECKING:
     import pandas as pd
 
-SEARCHED = ("measure", "as_printed", "place", "period", "attributed_to", "quote", "note")
+SEARCHED = ("indicator", "measure", "as_printed", "place", "period", "attributed_to", "quote", "note")
 
 
 def find_facts(
-    *, iso3: str | None = None, place: str | None = None, unit: str | None = None, text: str | None = None,
-    paper_id: str | None = None, table: str | None = None,
+    *, indicator: str | None = None, iso3: str | None = None, year: int | None = None, place: str | None = None,
+    unit: str | None = None, text: str | None = None, paper_id: str | None = None, table: str | None = None,
 ) -> pd.DataFrame:
-    """Facts filtered by any of: country code, place (substring), unit, word (substring of the
-    measure, number, place, period, attribution, quote or note), paper, themed table."""
+    """Facts filtered by any of: indicator code, country code, a year the fact covers
+    (year_start <= year <= year_end), place (substring), unit code, word (substring of the
+    indicator, measure, number, place, period, attribution, quote or note), paper, themed table.
+
+        cadata.find_facts(indicator="foreign_fighters", iso3="UZB")   # every estimate, every paper
+    """
     from cadata.loading import load
 
     frame = load("facts")
@@ -31,6 +35,11 @@ def find_facts(
         return true(frame[column].astype("string").str.contains(word, case=False, regex=False))
 
     mask = true(frame["fact_id"].notna())
+    if indicator is not None:
+        mask &= true(frame["indicator"].astype("string") == indicator)
+    if year is not None:
+        start, end = frame["year_start"], frame["year_end"].fillna(frame["year_start"])
+        mask &= true((start <= int(year)) & (end >= int(year)))
     if iso3 is not None:
         mask &= true(frame["iso3"].astype("string") == iso3.upper())
     if place is not None:
@@ -40,7 +49,7 @@ def find_facts(
     if paper_id is not None:
         mask &= true(frame["paper_id"].astype("string") == paper_id)
     if table is not None:
-        mask &= true(frame["table"].astype("string") == table)
+        mask &= true(frame["source_table"].astype("string") == table)
     if text is not None:
         hit = ~mask & False
         for column in SEARCHED:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from cadata import derive
 from cadata._countries import ISO3
+from cadata.observation import holds_observations, point_value
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -56,7 +57,7 @@ def _low_le_high(df: pd.DataFrame, _: Tables) -> pd.Series:
 
 
 #: (name column, code column) pairs whose codes are checked against the names.
-COUNTRY_COLUMNS = (("country", "iso3"), ("origin", "origin_iso3"), ("place", "iso3"), ("destination", "destination_iso3"))
+COUNTRY_COLUMNS = (("country", "iso3"), ("place", "iso3"), ("destination", "destination_iso3"))
 
 
 def _iso3_pairs(columns: list[str]) -> list[tuple[str, str]]:
@@ -79,55 +80,76 @@ def _iso3_matches_country(df: pd.DataFrame, _: Tables) -> pd.Series:
     return _rowwise(df, ok)
 
 
-def _value_matches_print(df: pd.DataFrame, _: Tables) -> pd.Series:
-    def ok(r: Row) -> bool:
-        if _na(r["value"]):  # no number: a printed "-", or words without one
-            return _na(r["as_printed"]) or r["as_printed"] == "-"
-        return not _na(r["as_printed"]) and derive.parse_value(str(r["as_printed"])) == r["value"]
-
-    return _rowwise(df, ok)
-
-
 def _estimate_matches_print(df: pd.DataFrame, _: Tables) -> pd.Series:
     def ok(r: Row) -> bool:
-        return derive.read_bounds(str(r["as_printed"])) == (_opt(r["low"]), _opt(r["high"]), _opt(r["qualifier"]))
+        percent = r.get("unit") == "percent"
+        printed = None if _na(r["as_printed"]) else str(r["as_printed"])
+        return derive.read_bounds(printed, percent) == (_opt(r["low"]), _opt(r["high"]), _opt(r["qualifier"]))
 
     return _rowwise(df, ok)
 
 
-def _count_matches_print(df: pd.DataFrame, _: Tables) -> pd.Series:
-    return _rowwise(df, lambda r: derive.parse_value(str(r["as_printed"])) == r["reports"])
+def _value_is_point_of_bounds(df: pd.DataFrame, _: Tables) -> pd.Series:
+    return _rowwise(df, lambda r: _opt(r["value"]) == point_value(_opt(r["low"]), _opt(r["high"]), _opt(r["qualifier"])))
 
 
-def _share_matches_print(df: pd.DataFrame, _: Tables) -> pd.Series:
-    return _rowwise(df, lambda r: derive.parse_percent_cell(str(r["as_printed"])) == r["share_pct"])
+def _years_in_order(df: pd.DataFrame, _: Tables) -> pd.Series:
+    return _rowwise(df, lambda r: _na(r["year_start"]) or _na(r["year_end"]) or r["year_start"] <= r["year_end"])
+
+
+def _unit_kinds(tables: Tables) -> dict[str, str]:
+    units = tables.get("units")
+    return {} if units is None else dict(zip(units["unit"].astype(str), units["kind"].astype(str), strict=True))
+
+
+def _percent_in_range(df: pd.DataFrame, _: Tables) -> pd.Series:
+    def ok(r: Row) -> bool:
+        return r["unit"] != "percent" or all(_na(r[c]) or 0 <= r[c] <= 100 for c in ("low", "high"))
+
+    return _rowwise(df, ok)
+
+
+def _count_not_negative(df: pd.DataFrame, tables: Tables) -> pd.Series:
+    kinds = _unit_kinds(tables)
+
+    def ok(r: Row) -> bool:
+        return kinds.get(str(r["unit"])) != "count" or all(_na(r[c]) or r[c] >= 0 for c in ("low", "high"))
+
+    return _rowwise(df, ok)
+
+
+def _unit_of_indicator(df: pd.DataFrame, tables: Tables) -> pd.Series:
+    register = tables.get("indicators")
+    units = {} if register is None else dict(zip(register["indicator"].astype(str), register["unit"].astype(str), strict=True))
+    return _rowwise(df, lambda r: units.get(str(r["indicator"])) == r["unit"])
 
 
 def _shares_sum_to_100(df: pd.DataFrame, _: Tables) -> pd.Series:
-    sums = df.groupby("year", observed=True)["share_pct"].transform("sum")
+    sums = df.groupby("year_start", observed=True)["value"].transform("sum")
     return ((sums - 100).abs() <= SHARE_SUM_TOLERANCE).astype(bool)
 
 
 def _every_year_has_every_category(df: pd.DataFrame, _: Tables) -> pd.Series:
     n_categories = df["category"].nunique()
-    counts = df.groupby("year", observed=True)["category"].transform("count")
+    counts = df.groupby("year_start", observed=True)["category"].transform("count")
     return (counts == n_categories).astype(bool)
 
 
 def _absent_category_printed_zero(df: pd.DataFrame, _: Tables) -> pd.Series:
-    return _rowwise(df, lambda r: bool(r["category_existed"]) or r["share_pct"] == 0)
+    return _rowwise(df, lambda r: bool(r["category_existed"]) or r["value"] == 0)
 
 
 def _reports_derived_by_rule(df: pd.DataFrame, tables: Tables) -> pd.Series:
-    totals = dict(zip(tables["kz_hotline_reports"]["year"], tables["kz_hotline_reports"]["reports"], strict=True))
+    reports = tables["kz_hotline_reports"]
+    totals = dict(zip(reports["year_start"], reports["value"], strict=True))
 
     def ok(r: Row) -> bool:
         if not r["category_existed"]:
             return _na(r["reports_derived"])
-        total = totals.get(r["year"])
+        total = totals.get(r["year_start"])
         if total is None or _na(r["reports_derived"]):
             return False
-        return bool(r["reports_derived"] == derive.reports_from_share(float(r["share_pct"]), int(total)))
+        return bool(r["reports_derived"] == derive.reports_from_share(float(r["value"]), int(total)))
 
     return _rowwise(df, ok)
 
@@ -179,17 +201,13 @@ RULES: dict[str, list[Rule]] = {
             needs=("kg_fighter_study_sample",),
         ),
     ],
-    "kz_hotline_reports": [
-        Rule("count_matches_print", "reports equals the number printed in as_printed", _count_matches_print),
-    ],
     "kz_hotline_report_shares": [
-        Rule("share_matches_print", "share_pct equals the number printed in as_printed (decimal comma)", _share_matches_print),
         Rule("shares_sum_to_100", f"a year's shares sum to 100 within {SHARE_SUM_TOLERANCE} points", _shares_sum_to_100),
         Rule("every_year_has_every_category", "each year has one row per category", _every_year_has_every_category),
         Rule("absent_category_printed_zero", "a category that did not exist yet is printed 0,00", _absent_category_printed_zero),
         Rule(
             "reports_derived_by_rule",
-            "reports_derived = round_half_up(share_pct / 100 x the year's kz_hotline_reports.reports), empty where the category did not exist",
+            "reports_derived = round_half_up(value / 100 x the year's kz_hotline_reports value), empty where the category did not exist",
             _reports_derived_by_rule,
             needs=("kz_hotline_reports",),
         ),
@@ -203,10 +221,15 @@ GENERIC_RULES: list[tuple[tuple[str, ...], Rule]] = [
         ("as_printed", "low", "high", "qualifier"),
         Rule("estimate_matches_print", "low, high and qualifier are as_printed read by cadata.derive.read_bounds", _estimate_matches_print),
     ),
-    (
-        ("as_printed", "value"),
-        Rule("value_matches_print", "value is as_printed read by cadata.derive.parse_value; empty only where as_printed is empty or \"-\"", _value_matches_print),
-    ),
+    (("year_start", "year_end"), Rule("years_in_order", "year_start <= year_end", _years_in_order)),
+]
+#: Rules of the observation model, kept by every table that holds observations (derived columns included).
+OBSERVATION_RULES: list[Rule] = [
+    Rule("value_is_point_of_bounds", "value is low where low = high and the qualifier is empty, nearly or about; else empty",
+         _value_is_point_of_bounds),
+    Rule("unit_of_indicator", "unit is the indicator's unit in the indicators register", _unit_of_indicator, needs=("indicators",)),
+    Rule("percent_in_range", "a percent is between 0 and 100", _percent_in_range),
+    Rule("count_not_negative", "a count is not negative", _count_not_negative, needs=("units",)),
 ]
 
 
@@ -224,7 +247,8 @@ def foreign_keys(schema: dict[str, Any]) -> list[tuple[str, str, str]]:
 
 def needs(name: str, schema: dict[str, Any]) -> set[str]:
     """The other tables a table's rules and foreign keys read."""
-    return {n for r in RULES.get(name, []) for n in r.needs} | {ref for _, ref, _ in foreign_keys(schema) if ref != name}
+    observation = {n for r in OBSERVATION_RULES for n in r.needs} if holds_observations(schema) else set()
+    return {n for r in RULES.get(name, []) for n in r.needs} | {ref for _, ref, _ in foreign_keys(schema) if ref != name} | observation
 
 
 def _foreign_key_rule(field: str, ref: str, ref_field: str) -> Rule:
@@ -239,6 +263,8 @@ def rules_for(name: str, columns: list[str], schema: dict[str, Any] | None = Non
     """The rules a table keeps: the generic ones its (printed, not derived) columns call for, then its own."""
     derived = {f["name"] for f in (schema or {}).get("fields", []) if f.get("derived")}
     rules = [rule for needed, rule in GENERIC_RULES if all(c in columns and c not in derived for c in needed)]
+    if holds_observations(schema or {}):
+        rules += OBSERVATION_RULES
     if _iso3_pairs(columns):
         rules.append(
             Rule("iso3_matches_country", "each ISO 3166-1 alpha-3 code is known and matches its country's name", _iso3_matches_country)

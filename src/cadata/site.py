@@ -82,8 +82,8 @@ def _save(fig: object, path: Path) -> None:
 
 def _hotline_reports(frame: pd.DataFrame, path: Path) -> str:
     fig, ax = _figure()
-    ax.bar(frame["year"].astype(int), frame["reports"].astype(int), color="#3b6ea5")  # type: ignore[attr-defined]
-    for year, reports in zip(frame["year"], frame["reports"], strict=True):
+    ax.bar(frame["year_start"].astype(int), frame["value"].astype(int), color="#3b6ea5")  # type: ignore[attr-defined]
+    for year, reports in zip(frame["year_start"], frame["value"].astype(int), strict=True):
         ax.annotate(str(reports), (int(year), int(reports)), ha="center", va="bottom", fontsize=8)  # type: ignore[attr-defined]
     ax.set(title="Reports received by the hotline per year (Table 1, p. 150)", xlabel="year", ylabel="reports")  # type: ignore[attr-defined]
     _save(fig, path)
@@ -94,7 +94,7 @@ def _hotline_shares(frame: pd.DataFrame, path: Path) -> str:
     fig, ax = _figure()
     for category, group in frame.groupby("category", observed=True):
         existed = group[group["category_existed"].astype(bool)]
-        ax.plot(existed["year"].astype(int), existed["share_pct"].astype(float), marker="o", label=str(category))  # type: ignore[attr-defined]
+        ax.plot(existed["year_start"].astype(int), existed["value"].astype(float), marker="o", label=str(category))  # type: ignore[attr-defined]
     ax.set(title="Share of the year's reports by category (Table 1, p. 150)", xlabel="year", ylabel="percent")  # type: ignore[attr-defined]
     ax.legend(fontsize=7, ncol=2)  # type: ignore[attr-defined]
     _save(fig, path)
@@ -104,11 +104,11 @@ def _hotline_shares(frame: pd.DataFrame, path: Path) -> str:
 def _fighter_ranges(frame: pd.DataFrame, path: Path) -> str:
     import pandas as pd
 
-    countries = frame[frame["origin_iso3"].notna() & (frame["measure"] == "fighters")]
-    order = sorted(countries["origin_iso3"].astype(str).unique())
+    countries = frame[frame["iso3"].notna() & (frame["indicator"] == "foreign_fighters")]
+    order = sorted(countries["iso3"].astype(str).unique())
     fig, ax = _figure()
     for position, iso3 in enumerate(order):
-        rows = countries[countries["origin_iso3"] == iso3].reset_index(drop=True)
+        rows = countries[countries["iso3"] == iso3].reset_index(drop=True)
         for k, row in rows.iterrows():
             y = position + (k - (len(rows) - 1) / 2) * 0.08  # one mark per source, side by side
             low = None if pd.isna(row["low"]) else float(row["low"])

@@ -12,20 +12,14 @@ from cadata.loading import load
 if TYPE_CHECKING:
     from pandera.typing import DataFrame
 
-    from cadata.models import AfIsilPresence
-    from cadata.models import AlQaedaNetworkReach
     from cadata.models import CaFighterEstimates
-    from cadata.models import CaMuslimReligiosity
     from cadata.models import CaNatoPartnershipParticipation
-    from cadata.models import CybercrimeConventionStates2005
     from cadata.models import Errata
     from cadata.models import Events
     from cadata.models import Facts
     from cadata.models import FighterEstimates
     from cadata.models import Footnotes
-    from cadata.models import IsilAlQaedaPropagandaIndicators
-    from cadata.models import IsilMediaNetwork
-    from cadata.models import KgFacebookUsers
+    from cadata.models import Indicators
     from cadata.models import KgFighterStudyAge
     from cadata.models import KgFighterStudyDesign
     from cadata.models import KgFighterStudyProfile
@@ -35,36 +29,28 @@ if TYPE_CHECKING:
     from cadata.models import KzHotlineOrganisation
     from cadata.models import KzHotlineReportShares
     from cadata.models import KzHotlineReports
-    from cadata.models import KzInformationSocietyProgramme
     from cadata.models import KzInternetUsers
-    from cadata.models import KzRecruitmentRiskFigures
     from cadata.models import OsceConferenceExpertCountries
     from cadata.models import OsceFieldOperationsBudget2017
     from cadata.models import OsceFieldPresenceEvents
     from cadata.models import Papers
     from cadata.models import PewMuslimAttitudes
     from cadata.models import UnitedCyberCaliphateClaims
+    from cadata.models import Units
     from cadata.models import UzAfghanistanInfrastructureProjects
     from cadata.models import UzFighterSourceInterviews
     from cadata.models import UzIslamicEducationInstitutions
     from cadata.models import UzLabourMigrants
-    from cadata.models import UzPopulation
 
 __all__ = [
-    "af_isil_presence",
-    "al_qaeda_network_reach",
     "ca_fighter_estimates",
-    "ca_muslim_religiosity",
     "ca_nato_partnership_participation",
-    "cybercrime_convention_states_2005",
     "errata",
     "events",
     "facts",
     "fighter_estimates",
     "footnotes",
-    "isil_al_qaeda_propaganda_indicators",
-    "isil_media_network",
-    "kg_facebook_users",
+    "indicators",
     "kg_fighter_study_age",
     "kg_fighter_study_design",
     "kg_fighter_study_profile",
@@ -74,31 +60,19 @@ __all__ = [
     "kz_hotline_organisation",
     "kz_hotline_report_shares",
     "kz_hotline_reports",
-    "kz_information_society_programme",
     "kz_internet_users",
-    "kz_recruitment_risk_figures",
     "osce_conference_expert_countries",
     "osce_field_operations_budget_2017",
     "osce_field_presence_events",
     "papers",
     "pew_muslim_attitudes",
     "united_cyber_caliphate_claims",
+    "units",
     "uz_afghanistan_infrastructure_projects",
     "uz_fighter_source_interviews",
     "uz_islamic_education_institutions",
     "uz_labour_migrants",
-    "uz_population",
 ]
-
-
-def af_isil_presence() -> DataFrame[AfIsilPresence]:
-    """ISIL (Wilayah Khorasan) in Afghanistan. Data card: ``cadata.info("af_isil_presence")``."""
-    return cast("DataFrame[AfIsilPresence]", load("af_isil_presence"))
-
-
-def al_qaeda_network_reach() -> DataFrame[AlQaedaNetworkReach]:
-    """Al-Qaeda's reach - franchises and countries with its cells (Karatayeva). Data card: ``cadata.info("al_qaeda_network_reach")``."""
-    return cast("DataFrame[AlQaedaNetworkReach]", load("al_qaeda_network_reach"))
 
 
 def ca_fighter_estimates() -> DataFrame[CaFighterEstimates]:
@@ -106,19 +80,9 @@ def ca_fighter_estimates() -> DataFrame[CaFighterEstimates]:
     return cast("DataFrame[CaFighterEstimates]", load("ca_fighter_estimates"))
 
 
-def ca_muslim_religiosity() -> DataFrame[CaMuslimReligiosity]:
-    """Religious practice and Muslim share of the population in Central Asia (Spinghar). Data card: ``cadata.info("ca_muslim_religiosity")``."""
-    return cast("DataFrame[CaMuslimReligiosity]", load("ca_muslim_religiosity"))
-
-
 def ca_nato_partnership_participation() -> DataFrame[CaNatoPartnershipParticipation]:
     """Central Asian states in NATO co-operation programmes (Knyazev). Data card: ``cadata.info("ca_nato_partnership_participation")``."""
     return cast("DataFrame[CaNatoPartnershipParticipation]", load("ca_nato_partnership_participation"))
-
-
-def cybercrime_convention_states_2005() -> DataFrame[CybercrimeConventionStates2005]:
-    """Countries that had signed the Council of Europe Convention on Cybercrime, by 2005. Data card: ``cadata.info("cybercrime_convention_states_2005")``."""
-    return cast("DataFrame[CybercrimeConventionStates2005]", load("cybercrime_convention_states_2005"))
 
 
 def errata() -> DataFrame[Errata]:
@@ -146,19 +110,9 @@ def footnotes() -> DataFrame[Footnotes]:
     return cast("DataFrame[Footnotes]", load("footnotes"))
 
 
-def isil_al_qaeda_propaganda_indicators() -> DataFrame[IsilAlQaedaPropagandaIndicators]:
-    """ISIL and al-Qaeda - indicators of propaganda output and resources (Karatayeva). Data card: ``cadata.info("isil_al_qaeda_propaganda_indicators")``."""
-    return cast("DataFrame[IsilAlQaedaPropagandaIndicators]", load("isil_al_qaeda_propaganda_indicators"))
-
-
-def isil_media_network() -> DataFrame[IsilMediaNetwork]:
-    """The ISIS media network in 2014-2015 - media units and media offices (Sikorskaia). Data card: ``cadata.info("isil_media_network")``."""
-    return cast("DataFrame[IsilMediaNetwork]", load("isil_media_network"))
-
-
-def kg_facebook_users() -> DataFrame[KgFacebookUsers]:
-    """Facebook users in Kyrgyzstan (Sikorskaia). Data card: ``cadata.info("kg_facebook_users")``."""
-    return cast("DataFrame[KgFacebookUsers]", load("kg_facebook_users"))
+def indicators() -> DataFrame[Indicators]:
+    """Indicators of the catalog. Data card: ``cadata.info("indicators")``."""
+    return cast("DataFrame[Indicators]", load("indicators"))
 
 
 def kg_fighter_study_age() -> DataFrame[KgFighterStudyAge]:
@@ -206,19 +160,9 @@ def kz_hotline_reports() -> DataFrame[KzHotlineReports]:
     return cast("DataFrame[KzHotlineReports]", load("kz_hotline_reports"))
 
 
-def kz_information_society_programme() -> DataFrame[KzInformationSocietyProgramme]:
-    """Kazakhstan's programme for reducing information inequality and the information society by 2011. Data card: ``cadata.info("kz_information_society_programme")``."""
-    return cast("DataFrame[KzInformationSocietyProgramme]", load("kz_information_society_programme"))
-
-
 def kz_internet_users() -> DataFrame[KzInternetUsers]:
     """Internet users in Kazakhstan as a share of the population, 2005, 2010 and 2011. Data card: ``cadata.info("kz_internet_users")``."""
     return cast("DataFrame[KzInternetUsers]", load("kz_internet_users"))
-
-
-def kz_recruitment_risk_figures() -> DataFrame[KzRecruitmentRiskFigures]:
-    """Kazakhstan - figures on the audience open to terrorist propaganda. Data card: ``cadata.info("kz_recruitment_risk_figures")``."""
-    return cast("DataFrame[KzRecruitmentRiskFigures]", load("kz_recruitment_risk_figures"))
 
 
 def osce_conference_expert_countries() -> DataFrame[OsceConferenceExpertCountries]:
@@ -251,6 +195,11 @@ def united_cyber_caliphate_claims() -> DataFrame[UnitedCyberCaliphateClaims]:
     return cast("DataFrame[UnitedCyberCaliphateClaims]", load("united_cyber_caliphate_claims"))
 
 
+def units() -> DataFrame[Units]:
+    """Units of the catalog. Data card: ``cadata.info("units")``."""
+    return cast("DataFrame[Units]", load("units"))
+
+
 def uz_afghanistan_infrastructure_projects() -> DataFrame[UzAfghanistanInfrastructureProjects]:
     """Uzbekistan's infrastructure projects in Afghanistan. Data card: ``cadata.info("uz_afghanistan_infrastructure_projects")``."""
     return cast("DataFrame[UzAfghanistanInfrastructureProjects]", load("uz_afghanistan_infrastructure_projects"))
@@ -269,8 +218,3 @@ def uz_islamic_education_institutions() -> DataFrame[UzIslamicEducationInstituti
 def uz_labour_migrants() -> DataFrame[UzLabourMigrants]:
     """Labour migrants from Uzbekistan in Russia and Kazakhstan. Data card: ``cadata.info("uz_labour_migrants")``."""
     return cast("DataFrame[UzLabourMigrants]", load("uz_labour_migrants"))
-
-
-def uz_population() -> DataFrame[UzPopulation]:
-    """Population of Uzbekistan, total and share under 30. Data card: ``cadata.info("uz_population")``."""
-    return cast("DataFrame[UzPopulation]", load("uz_population"))

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cadata import derive
+from cadata.observation import OBSERVATION_COLUMNS, PROVENANCE_COLUMNS, holds_observations, point_value
 from cadata.build.inputs import read_rows, where
 from cadata.errors import CuratedDataError
 
@@ -29,15 +30,7 @@ class Assembly:
 
 
 #: Tables that register the volume rather than hold its figures by theme.
-REGISTERS = frozenset({"papers", "footnotes", "events", "facts", "errata"})
-#: Themed tables whose as_printed is a date, not a quantity (their years are events).
-DATE_TABLES = frozenset({"osce_field_presence_events"})
-#: Columns that name a fact's place and period in themed tables, in order of preference.
-PLACE_COLUMNS = ("country", "origin", "destination", "place")
-PERIOD_COLUMNS = ("period", "year")
-#: Columns that say what a themed row counts, used to describe its fact.
-WHAT_COLUMNS = ("measure", "indicator", "dimension", "category", "statistic", "parameter", "figure", "item",
-                "claim", "question", "status", "result", "component", "programme", "project", "institution", "source")
+REGISTERS = frozenset({"papers", "footnotes", "events", "facts", "errata", "indicators", "units"})
 
 
 def _hotline_shares(df: pd.DataFrame, tables: Tables, curated: Path) -> pd.DataFrame:
@@ -55,53 +48,43 @@ def _hotline_shares(df: pd.DataFrame, tables: Tables, curated: Path) -> pd.DataF
     ]
     if unknown:
         raise CuratedDataError(unknown)
-    totals = dict(zip(tables["kz_hotline_reports"]["year"], tables["kz_hotline_reports"]["reports"], strict=True))
-    existed = [derive.category_existed(int(y), created[c]) for y, c in zip(df["year"], df["category"], strict=True)]
+    reports = tables["kz_hotline_reports"]
+    totals = dict(zip(reports["year_start"], reports["low"], strict=True))
+    existed = [derive.category_existed(int(y), created[c]) for y, c in zip(df["year_start"], df["category"], strict=True)]
     derived = [
         derive.reports_from_share(float(s), int(totals[y])) if e and y in totals else None
-        for s, y, e in zip(df["share_pct"], df["year"], existed, strict=True)
+        for s, y, e in zip(df["low"], df["year_start"], existed, strict=True)
     ]
     out = df.copy()
-    out.insert(2, "category_label", pd.Series([labels[c] for c in df["category"]], dtype="string"))
-    out.insert(5, "category_existed", pd.Series(existed, dtype="boolean"))
-    out.insert(6, "reports_derived", pd.Series(derived, dtype="Int64"))
+    out["category_label"] = pd.Series([labels[c] for c in df["category"]], dtype="string")
+    out["category_existed"] = pd.Series(existed, dtype="boolean")
+    out["reports_derived"] = pd.Series(derived, dtype="Int64")
     return out
-
-
-#: Ergashev's Table 1 columns, as fighter_estimates measures and attributions.
-TABLE1_COLUMNS = {
-    "fighters_open_sources": ("fighters", "open sources"),
-    "fighters_intelligence_services": ("fighters", "intelligence services"),
-    "killed": ("killed", "not stated"),
-    "returned": ("returned", "not stated"),
-    "convicted": ("convicted", "not stated"),
-}
 
 
 def _fighter_estimates(df: pd.DataFrame, tables: Tables, curated: Path) -> pd.DataFrame:
     """Append Ergashev's Table 1 (ca_fighter_estimates), one row per cell, to the text's estimates.
 
-    The cells are curated once, in ca_fighter_estimates; here they only change shape.
+    The cells are curated once, in ca_fighter_estimates; here they only change shape, and
+    ``source_table`` names the table that holds them (facts takes them from there, once).
     """
     import pandas as pd
 
     rows = []
     for cell in tables["ca_fighter_estimates"].to_dict("records"):
-        measure, attributed_to = TABLE1_COLUMNS[str(cell["indicator"])]
-        number = list(TABLE1_COLUMNS).index(str(cell["indicator"])) + 1
-        rows.append(
-            {
-                "estimate_id": f"{cell['paper_id']}-{cell['line']}-{number}",
-                "origin": cell["country"], "origin_iso3": cell["iso3"], "theatre": "syria_iraq",
-                "organization": "any", "measure": measure, "period": None, "period_start": None,
-                "period_end": None, "low": cell["low"], "high": cell["high"], "qualifier": cell["qualifier"],
-                "as_printed": cell["as_printed"], "attributed_to": attributed_to, "footnote": None,
-                "source_table": "ergashev_table_1", "note": cell["note"], "paper_id": cell["paper_id"],
-                "page": cell["page"], "line": cell["line"], "quote": cell["quote"],
-            }
+        row = {column: cell.get(column) for column in df.columns}
+        number = TABLE1_COLUMNS.index(str(cell["table_column"])) + 1
+        row.update(
+            estimate_id=f"{cell['paper_id']}-{cell['line']}-{number}", theatre="syria_iraq", organization="any",
+            source_table="ca_fighter_estimates",
         )
+        rows.append(row)
     table1 = pd.DataFrame(rows, columns=list(df.columns)).astype(df.dtypes.to_dict())
     return pd.concat([df, table1], ignore_index=True)
+
+
+#: The columns of Ergashev's Table 1, in the printed order.
+TABLE1_COLUMNS = ["fighters_open_sources", "fighters_intelligence_services", "killed", "returned", "convicted"]
 
 
 def _papers(df: pd.DataFrame, tables: Tables, curated: Path) -> pd.DataFrame:
@@ -118,78 +101,88 @@ def _papers(df: pd.DataFrame, tables: Tables, curated: Path) -> pd.DataFrame:
     return out
 
 
-def _fact_numbers(row: dict[str, Any]) -> tuple[Any, Any, Any]:
-    """(low, high, qualifier) of a themed row's printed number; all empty if it cannot be read
-    (the facts table's estimate_matches_print rule then stops the build)."""
-    return derive.read_bounds(str(row.get("as_printed"))) or (None, None, None)
-
-
-def themed_facts(tables: Tables, schemas: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
-    """One fact per printed number of every themed table, linked to its row (derived)."""
+def complete_observations(df: pd.DataFrame, tables: Tables) -> pd.DataFrame:
+    """Add an observation table's derived columns: ``unit`` from the indicators register and
+    ``value`` by ``observation.point_value`` (the rule for every table and for facts)."""
     import pandas as pd
 
+    units = dict(zip(tables["indicators"]["indicator"].astype(str), tables["indicators"]["unit"].astype(str), strict=True))
+    out = df.copy()
+    out["unit"] = pd.Series([units.get(str(i)) for i in df["indicator"]], dtype="string", index=df.index)
+    out["value"] = pd.Series(
+        [point_value(_opt(lo), _opt(hi), _opt(q)) for lo, hi, q in zip(df["low"], df["high"], df["qualifier"], strict=True)],
+        dtype="Float64", index=df.index,
+    )
+    return out
+
+
+def _opt(value: Any) -> Any:
+    import pandas as pd
+
+    return None if pd.isna(value) else value
+
+
+def _fact_measure(row: dict[str, Any], label: str, schema: dict[str, Any]) -> str:
+    """What a themed row counts, in words: the indicator's label and the row's own dimensions."""
+    own = [f["name"] for f in schema["fields"] if f["name"] in schema.get("primaryKey", []) and f["name"] not in OBSERVATION_COLUMNS]
+    parts = [label] + [str(row[c]).replace("_", " ") for c in own if c != "estimate_id" and _opt(row.get(c)) is not None]
+    if _opt(row.get("place")) is not None:
+        parts.append(str(row["place"]))
+    return ", ".join(parts)
+
+
+def themed_facts(tables: Tables, schemas: Mapping[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """One fact per printed number of every themed table, linked to its row (derived).
+
+    The observation columns are the row's own (so a derived fact equals its row by
+    construction). A row another table holds (``source_table``), a printed "-", a row
+    with no printed number, and a placeholder that is not an observation (a hotline
+    category before it existed) add no fact.
+    """
     facts: list[dict[str, Any]] = []
     counters: dict[tuple[str, int], int] = {}
+    labels = dict(zip(tables["indicators"]["indicator"].astype(str), tables["indicators"]["label"].astype(str), strict=True))
     for name in sorted(tables):
-        frame = tables[name]
-        if name in REGISTERS or name in DATE_TABLES or "as_printed" not in frame.columns:
+        frame, schema = tables[name], schemas[name]
+        if name in REGISTERS or not holds_observations(schema):
             continue
-        schema = schemas[name]
         key = list(schema.get("primaryKey", []))
-        units = {f["name"]: f.get("unit") for f in schema["fields"]}
-        title = str(schema.get("title") or name)
         for record in frame.to_dict("records"):
             row = {str(k): v for k, v in record.items()}
-            printed = row.get("as_printed")
-            if printed is None or pd.isna(printed) or printed == "-":
+            printed = _opt(row.get("as_printed"))
+            if printed is None or printed == "-" or _opt(row.get("source_table")) is not None:
                 continue
-            low, high, qualifier = _fact_numbers(row)
+            if row.get("category_existed") is False:
+                continue
             paper, line = str(row["paper_id"]), int(row["line"])
             counters[(paper, line)] = counters.get((paper, line), 0) + 1
-            place = next((row[c] for c in PLACE_COLUMNS if c in row and not pd.isna(row[c])), None)
-            code = next((row[c] for c in ("iso3", "origin_iso3", "destination_iso3") if c in row and not pd.isna(row[c])), None)
-            period = next((str(row[c]) for c in PERIOD_COLUMNS if c in row and not pd.isna(row[c])), None)
-            unit = row.get("unit") if "unit" in row and not pd.isna(row.get("unit")) else units.get("value") or units.get("low") or units.get("reports") or units.get("share_pct") or ""
-            facts.append(
-                {
-                    "fact_id": f"{paper}-{line}-t{counters[(paper, line)]}",
-                    "measure": f"{title}: " + ", ".join(
-                        str(row[c]) for c in (*WHAT_COLUMNS, *PLACE_COLUMNS) if c in row and not pd.isna(row[c])
-                    ),
-                    "unit": str(unit or "see table"),
-                    "low": low, "high": high, "qualifier": qualifier, "as_printed": printed,
-                    "place": place, "iso3": code, "period": period,
-                    "attributed_to": row.get("attributed_to") if not pd.isna(row.get("attributed_to", None)) else None,
-                    "footnote": row.get("footnote") if "footnote" in row and not pd.isna(row["footnote"]) else None,
-                    "table": name, "row_key": "|".join(str(row[k]) for k in key),
-                    "note": None, "paper_id": paper, "page": row["page"], "line": line, "quote": row["quote"],
-                }
+            fact = {c: _opt(row.get(c)) for c in (*OBSERVATION_COLUMNS, *PROVENANCE_COLUMNS)}
+            fact.update(
+                fact_id=f"{paper}-{line}-t{counters[(paper, line)]}",
+                measure=_fact_measure(row, labels.get(str(row["indicator"]), str(row["indicator"])), schema),
+                source_table=name, row_key="|".join(str(row[k]) for k in key), note=None,
             )
+            facts.append(fact)
     return facts
 
 
 def _facts(df: pd.DataFrame, tables: Tables, curated: Path) -> pd.DataFrame:
-    """The text's facts (curated) and every themed table's numbers (derived), with value derived."""
+    """The text's facts (curated) and every themed table's numbers (derived)."""
     import json
 
     import pandas as pd
 
-    from cadata.build.inputs import read_yaml
-
     schemas = {name: json.loads((curated.parent / "schemas" / f"{name}.json").read_text(encoding="utf-8")) for name in tables}
-    for name, schema in schemas.items():
-        schema["title"] = str(read_yaml(curated / f"{name}.yaml").get("title", name))
-    derived = pd.DataFrame(themed_facts(tables, schemas), columns=[c for c in df.columns if c not in ("value",)] + ["table", "row_key"])
-    out = pd.concat([df.assign(table=None, row_key=None), derived], ignore_index=True)
+    columns = [c for c in df.columns] + ["source_table", "row_key"]
+    derived = pd.DataFrame(themed_facts(tables, schemas), columns=columns)
+    out = pd.concat([df.assign(source_table=None, row_key=None), derived.astype(object)], ignore_index=True)
     for column in ("low", "high"):
         out[column] = pd.to_numeric(out[column]).astype("Float64")
-    for column in ("footnote", "page", "line"):
+    for column in ("footnote", "page", "line", "year_start", "year_end"):
         out[column] = pd.to_numeric(out[column]).astype("Int64")
-    out["value"] = [
-        low if not pd.isna(low) and not pd.isna(high) and low == high and (pd.isna(q) or q in ("nearly", "about")) else None
-        for low, high, q in zip(out["low"], out["high"], out["qualifier"], strict=True)
-    ]
-    out["value"] = out["value"].astype("Float64")
+    for column in out.columns:
+        if out[column].dtype == object:
+            out[column] = out[column].astype("string")
     return out
 
 
@@ -199,7 +192,7 @@ def _unchanged(df: pd.DataFrame, tables: Tables, curated: Path) -> pd.DataFrame:
 
 ASSEMBLIES: dict[str, Assembly] = {
     "errata": Assembly(frozenset(), _unchanged, needs_all=True),
-    "facts": Assembly(frozenset({"value", "table", "row_key"}), _facts, needs_themed=True),
+    "facts": Assembly(frozenset({"source_table", "row_key"}), _facts, needs_themed=True),
     "papers": Assembly(frozenset({"first_page", "last_page", "page"}), _papers),
     "fighter_estimates": Assembly(frozenset(), _fighter_estimates, needs=("ca_fighter_estimates",)),
     "kz_hotline_report_shares": Assembly(

@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING, Any
 
 from cadata import __version__
 from cadata.build import codegen, provenance
-from cadata.build.assemble import ASSEMBLIES, REGISTERS
+from cadata.build.assemble import ASSEMBLIES, REGISTERS, complete_observations
+from cadata.observation import OBSERVATION_FIELDS, holds_observations
 from cadata.build.inputs import check_card, read_page_starts, read_papers, read_schema, read_table, read_yaml, where
 from cadata.errors import BuildError, CuratedDataError
 from cadata.rules import errata_link_problems, needs, rules_for
@@ -72,7 +73,7 @@ def _card(meta: dict[str, Any], df: pd.DataFrame, cited: list[dict[str, str]]) -
     keys = ("row", "unit", "population", "period", "paper_id", "caveats")
     card = {k: meta[k] for k in keys if k in meta}
     card.update(
-        pages=page_ranges([int(p) for p in df["page"]]),  # derived from the rows
+        pages=page_ranges([int(p) for p in df["page"]]) if "page" in df.columns else "",  # derived from the rows
         papers=cited,
         rows=len(df),
     )
@@ -119,10 +120,16 @@ def render(root: Path, source: Path | None, only: set[str] | None = None) -> dic
         if missing := sorted(_needs(name, schemas) - set(tables)):
             problems.append(f"{where(path, None)}: not checked, because {', '.join(missing)} it needs failed")
             continue
+        observations = holds_observations(schema)
+        computed = set(assembly.adds) if assembly else set()
+        if observations:
+            computed |= {f["name"] for f in OBSERVATION_FIELDS if f.get("derived")}
         try:
-            df = read_table(path, schema, set(assembly.adds) if assembly else set())
+            df = read_table(path, schema, computed)
             if assembly is not None:
                 df = assembly.add(df, tables, curated)
+            if observations:
+                df = complete_observations(df, tables)
         except CuratedDataError as exc:
             problems += exc.problems
             continue

@@ -23,7 +23,9 @@ def check(
     """Every provenance problem of a curated table, with its file, row and column."""
     import pandas as pd
 
-    problems = []
+    problems: list[str] = []
+    if not {"paper_id", "page", "line", "quote"} <= set(df.columns):
+        return problems  # a vocabulary (units, indicators), not rows of the volume
     for number, row in enumerate(df.to_dict("records")):
         paper_id, page, line, quote = row["paper_id"], row["page"], row["line"], row["quote"]
         if any(pd.isna(v) for v in (paper_id, page, line, quote)):

@@ -68,8 +68,8 @@ COMPARED: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "uz_afghanistan_infrastructure_projects": (("project", "measure"), ("low", "high", "qualifier", "as_printed", "line")),
     "uz_islamic_education_institutions": (("institution", "measure"), ("value", "as_printed", "footnote", "line")),
 }
-#: The judgement columns of the observation model (0.2.0), transcribed blind; compared by
-#: ``compare("observation_model")`` once checks/second_transcription/observation_model.csv exists.
+#: The judgement columns of the observation model (0.2.0), transcribed blind
+#: (checks/second_transcription/observation_model.csv); compared by ``compare("observation_model")``.
 OBSERVATION_MODEL = (("table", "row_key"), ("indicator", "iso3", "year_start", "year_end"))
 #: 0.1.0 tables merged into facts in 0.2.0: their second transcriptions are compared with
 #: the facts they became, by line and printed text.
@@ -286,7 +286,7 @@ def compare(table: str, curated_dir: Path = ROOT / "curated", second_dir: Path =
 
 
 def main() -> int:
-    tables = [*COMPARED, *MERGED]
+    tables = [*COMPARED, *MERGED, "observation_model"]
     problems = [p for table in tables for p in compare(table)]
     for problem in problems:
         print(problem)

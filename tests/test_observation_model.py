@@ -139,3 +139,13 @@ def test_no_attribution_is_the_words_not_stated() -> None:
     for name in OBSERVATION_TABLES:
         values = set(cadata.load(name)["attributed_to"].dropna())
         assert not values & {"not stated", "author"}, name
+
+
+def test_facts_group_by_indicator_place_year_and_breakdown() -> None:
+    facts = cadata.load("facts")
+    shares = facts[facts["source_table"] == "kz_hotline_report_shares"]
+    groups = shares.groupby(["indicator", "iso3", "year_start", "breakdown"]).size()
+    assert (groups == 1).all() and len(groups) == 46
+    text = facts[(facts["source_table"].isna()) & (facts["indicator"] == "hotline_report_share")]
+    assert set(text["breakdown"]) == {"category=terrorist_extremist_propaganda"}
+    assert facts.set_index("fact_id").loc["ergashev-7639-t3", "breakdown"] == "table_column=killed"

@@ -24,7 +24,7 @@ def _script() -> ModuleType:
 COMPARE = _script()
 
 
-@pytest.mark.parametrize("table", sorted([*COMPARE.COMPARED, *COMPARE.MERGED]))
+@pytest.mark.parametrize("table", sorted([*COMPARE.COMPARED, *COMPARE.MERGED, "observation_model"]))
 def test_curated_matches_second_transcription(table: str) -> None:
     assert COMPARE.compare(table) == []
 

@@ -133,6 +133,7 @@ class Facts(pa.DataFrameModel):
     attributed_to: Series[pd.StringDtype] = pa.Field(nullable=True)
     footnote: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1)
     measure: Series[pd.StringDtype] = pa.Field(nullable=False)
+    breakdown: Series[pd.StringDtype] = pa.Field(nullable=True)
     source_table: Series[pd.StringDtype] = pa.Field(nullable=True)
     row_key: Series[pd.StringDtype] = pa.Field(nullable=True)
     note: Series[pd.StringDtype] = pa.Field(nullable=True)

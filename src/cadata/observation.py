@@ -149,6 +149,24 @@ def holds_observations(schema: dict[str, Any]) -> bool:
     return {"indicator", "low", "high", "as_printed"} <= names
 
 
+def dimensions(schema: dict[str, Any]) -> list[str]:
+    """An observation table's dimension columns: the fields before ``indicator`` that hold codes
+    of a closed vocabulary (an enum), e.g. ``category``, ``table_column``, ``theatre``."""
+    names: list[str] = []
+    for field in schema.get("fields", []):
+        if field.get("name") == "indicator":
+            return names
+        if isinstance(field.get("constraints"), dict) and "enum" in field["constraints"]:
+            names.append(str(field["name"]))
+    return names
+
+
+def breakdown(row: dict[str, Any], schema: dict[str, Any]) -> str | None:
+    """A row's dimensions as ``code=value`` pairs joined by "; " (None if it has none)."""
+    pairs = [f"{c}={row[c]}" for c in dimensions(schema) if row.get(c) is not None and str(row[c]) not in ("", "nan", "<NA>")]
+    return "; ".join(pairs) or None
+
+
 def point_value(low: float | None, high: float | None, qualifier: str | None) -> float | None:
     """The single printed number of an observation: low when low = high and the qualifier is
     none, nearly or about; None for a range, a bound or no number."""

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cadata import derive
-from cadata.observation import OBSERVATION_COLUMNS, PROVENANCE_COLUMNS, holds_observations, point_value
+from cadata.observation import OBSERVATION_COLUMNS, PROVENANCE_COLUMNS, breakdown, dimensions, holds_observations, point_value
 from cadata.build.inputs import read_rows, where
 from cadata.errors import CuratedDataError
 
@@ -123,9 +123,11 @@ def _opt(value: Any) -> Any:
 
 
 def _fact_measure(row: dict[str, Any], label: str, schema: dict[str, Any]) -> str:
-    """What a themed row counts, in words: the indicator's label and the row's own dimensions."""
-    own = [f["name"] for f in schema["fields"] if f["name"] in schema.get("primaryKey", []) and f["name"] not in OBSERVATION_COLUMNS]
-    parts = [label] + [str(row[c]).replace("_", " ") for c in own if c != "estimate_id" and _opt(row.get(c)) is not None]
+    """What a themed row counts, in words: the indicator's label, the labels of the row's
+    dimensions (the schema's categories) and its place."""
+    labels = {f["name"]: {c["value"]: c["label"] for c in f.get("categories", [])} for f in schema["fields"]}
+    words = [labels[c].get(str(row[c]), str(row[c]).replace("_", " ")) for c in dimensions(schema) if _opt(row.get(c)) is not None]
+    parts = [label] + [w for w in words if w.lower() not in label.lower()]
     if _opt(row.get("place")) is not None:
         parts.append(str(row["place"]))
     return ", ".join(parts)
@@ -160,6 +162,7 @@ def themed_facts(tables: Tables, schemas: Mapping[str, dict[str, Any]]) -> list[
             fact.update(
                 fact_id=f"{paper}-{line}-t{counters[(paper, line)]}",
                 measure=_fact_measure(row, labels.get(str(row["indicator"]), str(row["indicator"])), schema),
+                breakdown=breakdown({k: _opt(v) for k, v in row.items()}, schema),
                 source_table=name, row_key="|".join(str(row[k]) for k in key), note=None,
             )
             facts.append(fact)

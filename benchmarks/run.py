@@ -67,11 +67,10 @@ def main() -> int:
     import pandas as pd
 
     import cadata
-    from cadata import _integrity, _paths, loading
+    from cadata import _paths, loading
 
     def empty_caches() -> None:
-        _integrity._verified.clear()
-        loading._frames.clear()
+        loading._cache.clear()
 
     for name in cadata.list_datasets():
         path = _paths.datasets_dir() / f"{name}.parquet"

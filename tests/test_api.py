@@ -108,7 +108,7 @@ def test_second_load_does_not_read_the_file(monkeypatch: pytest.MonkeyPatch) -> 
         raise AssertionError("the file was read again")
 
     monkeypatch.setattr(pq, "read_table", refuse)
-    monkeypatch.setattr("cadata._integrity.sha256_of", refuse)
+    monkeypatch.setattr("cadata._integrity.read_verified", refuse)
     again = cadata.load("kz_hotline_report_shares")
     assert len(again) == 56
 

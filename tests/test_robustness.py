@@ -17,7 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import cadata
-from cadata import _integrity, loading
+from cadata import loading
 from cadata.cli import main
 
 NAMES = st.one_of(
@@ -60,8 +60,7 @@ def test_any_command_line_exits_cleanly(argv: list[str]) -> None:
 
 def test_concurrent_loads_agree() -> None:
     names = cadata.list_datasets() * 20
-    _integrity._verified.clear()
-    loading._frames.clear()
+    loading._cache.clear()
     with ThreadPoolExecutor(max_workers=8) as pool:
         frames = list(pool.map(cadata.load, names))
     for name, frame in zip(names, frames, strict=True):

@@ -1,62 +1,142 @@
-"""The catalog: datapackage.json read with the standard library only (no pandas)."""
+"""The catalog: datapackage.json read with the standard library only (no pandas).
+
+The parsed descriptor is cached per file, keyed by the identity of the bytes read
+(device, inode, size, modification and change times, taken from the open handle),
+in a thread-safe LRU cache of ``CACHE_SIZE`` descriptors (one per package folder).
+"""
 
 from __future__ import annotations
 
+import os
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from cadata import _paths
+from cadata._cache import Lru
+from cadata._schema import kind, licenses_problems, resource_problems
 from cadata.errors import IntegrityError, UnknownDatasetError
 
 Resource = dict[str, Any]
+#: A file's identity: (device, inode, size, mtime_ns, ctime_ns).
+StatKey = tuple[int, int, int, int, int]
+#: How many parsed descriptors are kept (one per package folder).
+CACHE_SIZE = 8
 
-_cache: dict[tuple[Path, int, int], dict[str, Any]] = {}
+
+def stat_key(stat: os.stat_result) -> StatKey:
+    """What tells one version of a file from another without reading it."""
+    return (stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """One version of a datapackage.json: its path, identity and parsed content."""
+
+    path: Path
+    key: StatKey
+    data: dict[str, Any]
+
+
+_cache: Lru[Path, Snapshot] = Lru(CACHE_SIZE)
+
+
+def _missing(path: Path) -> IntegrityError:
+    return IntegrityError(
+        f"{path}: datapackage.json is missing; reinstall cadata, or run `cadata build` in a source checkout"
+    )
+
+
+def _parse(path: Path, raw: bytes) -> dict[str, Any]:
+    import json
+
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise IntegrityError(f"{path}: not UTF-8 at byte {exc.start}; reinstall cadata") from None
+    except RecursionError:
+        raise IntegrityError(f"{path}: not a usable JSON file (nested too deeply); reinstall cadata") from None
+    except ValueError as exc:  # json.JSONDecodeError, or an integer too long to convert
+        raise IntegrityError(f"{path}: not valid JSON ({exc}); reinstall cadata") from None
+    if not isinstance(data, dict) or not isinstance(data.get("resources"), list):
+        raise IntegrityError(f"{path}: has no list of resources; reinstall cadata")
+    problems = licenses_problems(data.get("licenses", []), "")
+    seen: set[str] = set()
+    for number, res in enumerate(data["resources"], start=1):
+        name = res.get("name") if isinstance(res, dict) else None
+        if not isinstance(res, dict):
+            problems.append(f"resource {number} is {kind(res)}, expected an object")
+        elif not isinstance(name, str) or not name:
+            problems.append(f"resource {number} has name {kind(name)}, expected a non-empty text")
+        elif name in seen:
+            problems.append(f"resource {number}: another resource is also named {name!r}")
+        else:
+            seen.add(name)
+    if problems:
+        raise IntegrityError(f"{path}: {'; '.join(problems[:3])}; reinstall cadata")
+    return data
+
+
+def snapshot(folder: Path | None = None) -> Snapshot:
+    """The datapackage.json of a folder (by default the one in use) as it is now."""
+    path = (folder or _paths.datasets_dir()) / "datapackage.json"
+    try:
+        current = stat_key(path.stat())
+    except FileNotFoundError:
+        raise _missing(path) from None
+    except OSError as exc:
+        raise IntegrityError(f"{path}: cannot be read ({exc.strerror}); reinstall cadata") from None
+    cached = _cache.get(path)
+    if cached is not None and cached.key == current:
+        return cached
+    try:
+        with path.open("rb") as handle:
+            key = stat_key(os.fstat(handle.fileno()))
+            raw = handle.read()
+    except FileNotFoundError:
+        raise _missing(path) from None
+    except OSError as exc:
+        raise IntegrityError(f"{path}: cannot be read ({exc.strerror}); reinstall cadata") from None
+    fresh = Snapshot(path, key, _parse(path, raw))
+    _cache.put(path, fresh)
+    return fresh
 
 
 def package(folder: Path | None = None) -> dict[str, Any]:
     """The parsed datapackage.json of a folder, by default the one in use (re-read when it changes)."""
-    import json
-
-    path = (folder or _paths.datasets_dir()) / "datapackage.json"
-    try:
-        stat = path.stat()
-    except FileNotFoundError:
-        raise IntegrityError(
-            f"{path}: datapackage.json is missing; reinstall cadata, or run "
-            "`cadata build` in a source checkout"
-        ) from None
-    key = (path, stat.st_size, stat.st_mtime_ns)
-    if key not in _cache:
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise IntegrityError(f"{path}: not valid JSON ({exc}); reinstall cadata") from None
-        if not isinstance(data, dict) or not isinstance(data.get("resources"), list):
-            raise IntegrityError(f"{path}: has no list of resources; reinstall cadata")
-        for old in [k for k in _cache if k[0] == path]:
-            del _cache[old]
-        _cache[key] = data
-    return _cache[key]
+    return snapshot(folder).data
 
 
 def list_datasets(folder: Path | None = None) -> list[str]:
     """Names of every table in the catalog, sorted."""
-    return sorted(str(r.get("name")) for r in package(folder)["resources"])
+    return sorted(str(r["name"]) for r in package(folder)["resources"])
 
 
-def resource(name: object, folder: Path | None = None) -> Resource:
-    """The datapackage.json entry of one table; UnknownDatasetError lists close names."""
+def lookup(name: object, folder: Path | None = None) -> tuple[Snapshot, Resource]:
+    """The descriptor in use and the entry of one table, whose schema and card were checked.
+
+    UnknownDatasetError lists close names; IntegrityError names what is malformed.
+    """
+    current = snapshot(folder)
     if isinstance(name, str):
-        for res in package(folder)["resources"]:
-            if res.get("name") == name:
-                return dict(res)
+        for res in current.data["resources"]:
+            if res["name"] == name:
+                if problems := resource_problems(res):
+                    raise IntegrityError(f"{current.path}: resource {name!r}: {'; '.join(problems[:3])}; reinstall cadata")
+                return current, dict(res)
     import difflib
 
-    names = list_datasets(folder)
-    shown = repr(name) if not isinstance(name, str) or len(name) <= 80 else repr(name[:80] + "...")
+    names = sorted(str(r["name"]) for r in current.data["resources"])
+    shown = repr(name)
+    shown = shown if len(shown) <= 82 else shown[:80] + "..."
     close = difflib.get_close_matches(name, names, n=3, cutoff=0.5) if isinstance(name, str) else []
     hint = f"did you mean {', '.join(close)}? " if close else ""
     raise UnknownDatasetError(
         f"unknown dataset {shown}: {hint}{len(names)} datasets exist; "
         "cadata.list_datasets() or `cadata list` names them"
     )
+
+
+def resource(name: object, folder: Path | None = None) -> Resource:
+    """The datapackage.json entry of one table; UnknownDatasetError lists close names."""
+    return lookup(name, folder)[1]

@@ -1,20 +1,29 @@
-"""Checks that a data file is the one datapackage.json describes (bytes and sha256)."""
+"""Checks that a data file is the one datapackage.json describes (bytes and sha256).
+
+The file is read once; the bytes that were hashed are the bytes handed on to be parsed.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import os
 from pathlib import Path
 
-from cadata._catalog import Resource
+from cadata._catalog import Resource, StatKey, stat_key
 from cadata.errors import IntegrityError
 
-#: Verdicts already reached: (path, size, mtime_ns, expected hash) of files that matched.
-_verified: set[tuple[Path, int, int, str]] = set()
+
+class MismatchError(IntegrityError):
+    """The file differs from its record (size, sha256, or gone): damage, or a rebuild under way."""
+
+    def __init__(self, message: str, key: StatKey | None) -> None:
+        super().__init__(message)
+        self.key = key  # the identity of the file that was read (None: missing)
+        self.descriptor: StatKey | None = None  # the identity of the datapackage.json it was checked against
 
 
 def sha256_of(path: Path) -> str:
     """Hex sha256 of a file's bytes."""
-    import hashlib
-
     digest = hashlib.sha256()
     with path.open("rb") as handle:
         for chunk in iter(lambda: handle.read(1 << 20), b""):
@@ -26,40 +35,61 @@ def resource_path(resource: Resource, datasets_dir: Path) -> Path:
     """The file of a resource; refuses any path that is not a plain name in the folder."""
     name = resource.get("name")
     rel = resource.get("path")
-    if not isinstance(rel, str) or not rel or "/" in rel or "\\" in rel or rel.startswith("."):
+    if not isinstance(rel, str) or not rel or "/" in rel or "\\" in rel or rel.startswith(".") or "\0" in rel:
+        shown = repr(rel) if len(repr(rel)) <= 80 else repr(rel)[:80] + "..."
         raise IntegrityError(
-            f"{datasets_dir / 'datapackage.json'}: resource {name!r} has path {rel!r}; "
+            f"{datasets_dir / 'datapackage.json'}: resource {name!r} has path {shown}; "
             "expected a plain file name inside the datasets folder; reinstall cadata"
         )
     return datasets_dir / rel
 
 
+def _expected(resource: Resource, where: str) -> tuple[str, int]:
+    expected_hash = resource.get("hash")
+    expected_bytes = resource.get("cadata_bytes", resource.get("bytes"))
+    if (
+        not isinstance(expected_hash, str)
+        or not expected_hash.startswith("sha256:")
+        or not isinstance(expected_bytes, int)
+        or isinstance(expected_bytes, bool)
+        or expected_bytes < 0
+    ):
+        raise IntegrityError(f"{where}: datapackage.json records no sha256 hash and byte count for it; reinstall cadata")
+    return expected_hash, expected_bytes
+
+
+def read_verified(resource: Resource, path: Path) -> tuple[bytes, StatKey]:
+    """The file's bytes, read once, and the identity of the file they came from.
+
+    MismatchError unless they have the recorded size and sha256 (or the file is gone);
+    IntegrityError if datapackage.json records no hash.
+    """
+    where = f"{path} (dataset {resource.get('name')!r})"
+    expected_hash, expected_bytes = _expected(resource, where)
+    try:
+        with path.open("rb") as handle:
+            key = stat_key(os.fstat(handle.fileno()))
+            data = handle.read(expected_bytes + 1)
+    except FileNotFoundError:
+        raise MismatchError(f"{where}: file is missing; reinstall cadata", None) from None
+    except OSError as exc:
+        raise IntegrityError(f"{where}: cannot be read ({exc.strerror}); reinstall cadata") from None
+    if len(data) != expected_bytes:
+        raise MismatchError(
+            f"{where}: file has {key[2]} bytes, datapackage.json records "
+            f"{expected_bytes} (truncated or changed); reinstall cadata",
+            key,
+        )
+    actual = "sha256:" + hashlib.sha256(data).hexdigest()
+    if actual != expected_hash:
+        raise MismatchError(
+            f"{where}: sha256 is {actual[7:]}, datapackage.json records "
+            f"{expected_hash[7:]} (the file was changed); reinstall cadata",
+            key,
+        )
+    return data, key
+
+
 def verify(resource: Resource, path: Path) -> None:
     """Raise IntegrityError unless the file has the recorded size and sha256."""
-    expected_hash = str(resource.get("hash", ""))
-    expected_bytes = resource.get("cadata_bytes", resource.get("bytes"))
-    where = f"{path} (dataset {resource.get('name')!r})"
-    if not expected_hash.startswith("sha256:") or not isinstance(expected_bytes, int):
-        raise IntegrityError(
-            f"{where}: datapackage.json records no sha256 hash and byte count for it; "
-            "reinstall cadata"
-        )
-    try:
-        stat = path.stat()
-    except FileNotFoundError:
-        raise IntegrityError(f"{where}: file is missing; reinstall cadata") from None
-    key = (path, stat.st_size, stat.st_mtime_ns, expected_hash)
-    if key in _verified:
-        return
-    if stat.st_size != expected_bytes:
-        raise IntegrityError(
-            f"{where}: file has {stat.st_size} bytes, datapackage.json records "
-            f"{expected_bytes} (truncated or changed); reinstall cadata"
-        )
-    actual = "sha256:" + sha256_of(path)
-    if actual != expected_hash:
-        raise IntegrityError(
-            f"{where}: sha256 is {actual[7:]}, datapackage.json records "
-            f"{expected_hash[7:]} (the file was changed); reinstall cadata"
-        )
-    _verified.add(key)
+    read_verified(resource, path)

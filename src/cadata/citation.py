@@ -6,6 +6,7 @@ import re
 from typing import Literal
 
 from cadata import __version__
+from cadata.errors import InvalidArgumentError
 from cadata.cards import PUBLISHER, VOLUME_TITLE, DatasetInfo, Paper, info
 
 Style = Literal["plain", "bibtex", "apa"]
@@ -20,6 +21,8 @@ def _apa_author(name: str) -> str:
     if "OSCE" in name or "Office" in name:
         return name
     parts = name.split()
+    if not parts:
+        return name
     initials = " ".join(f"{p[0]}." for p in parts[:-1])
     return f"{parts[-1]}, {initials}" if initials else parts[-1]
 
@@ -50,8 +53,8 @@ def _bibtex(paper: Paper) -> str:
 
 def cite(name: str, style: Style = "plain") -> str:
     """How to cite table ``name``: each source paper, then cadata with the table's name."""
-    if style not in STYLES:
-        raise ValueError(f"unknown citation style {style!r}: use one of {', '.join(STYLES)}")
+    if not isinstance(style, str) or style not in STYLES:
+        raise InvalidArgumentError(f"unknown citation style {style!r}: use one of {', '.join(STYLES)}")
     card: DatasetInfo = info(name)
     if style == "plain":
         return card.citation

@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from cadata.errors import CadataError, UnknownDatasetError
+from cadata.errors import CadataError, InvalidArgumentError, UnknownDatasetError
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -22,6 +22,15 @@ class _Parser(argparse.ArgumentParser):
         self.print_usage(sys.stderr)
         print(f"cadata: error: {message}", file=sys.stderr)
         raise SystemExit(EXIT_USAGE)
+
+
+def _is_text(value: str) -> bool:
+    """Whether a string is text: no lone surrogates (the shell's stand-ins for bytes that are not UTF-8)."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _parser() -> _Parser:
@@ -38,6 +47,7 @@ def _parser() -> _Parser:
     export.add_argument("--out", type=Path, required=True, help="a new folder, or with --zip the .zip file")
     export.add_argument("--format", choices=["parquet", "csv", "both"], default="parquet")
     export.add_argument("--zip", action="store_true", help="write one .zip file")
+    export.add_argument("--force", action="store_true", help="replace an existing .zip, or a folder an earlier export wrote")
     fetch = sub.add_parser("fetch", help="download a published data package into the cache (verified)")
     fetch.add_argument("url")
     fetch.add_argument("--refresh", action="store_true", help="download again even if cached")
@@ -64,11 +74,14 @@ def _parser() -> _Parser:
 def _list() -> int:
     from cadata._catalog import package
 
-    resources = package()["resources"]
+    resources = package()["resources"]  # each has a name (checked); the rest may be damaged
     width = max((len(r["name"]) for r in resources), default=0)
-    for r in sorted(resources, key=lambda r: r["name"]):
-        rows = r.get("cadata_card", {}).get("rows", "?")
-        print(f"{r['name'].ljust(width)}  {str(rows).rjust(4)} rows  {r.get('title', '')}")
+    for r in sorted(resources, key=lambda r: str(r["name"])):
+        card = r.get("cadata_card")
+        rows = card.get("rows") if isinstance(card, dict) else None
+        shown = str(rows) if isinstance(rows, int) and not isinstance(rows, bool) else "?"
+        title = r.get("title")
+        print(f"{r['name'].ljust(width)}  {shown.rjust(4)} rows  {title if isinstance(title, str) else ''}")
     return EXIT_OK
 
 
@@ -92,15 +105,14 @@ def _validate() -> int:
     from cadata.validation import validate_package
 
     failed = False
-    for report in validate_package():
+    for report in validate_package():  # each table's result as it is reached
         status = "ok" if report.ok else "FAILED"
         size = f" ({report.rows} rows)" if report.rows else ""
-        print(f"{status:6}  {report.name}{size}")
-        for error in report.errors:
-            print(f"        {error}")
+        lines = [f"{status:6}  {report.name}{size}", *(f"        {error}" for error in report.errors)]
         for f in report.failures:
             at = ", ".join(p for p in (f"row {f.row}" if f.row is not None else "", f"column {f.column}" if f.column else "") if p)
-            print(f"        {f.rule}: {at or 'table'}: value {f.value!r}")
+            lines.append(f"        {f.rule}: {at or 'table'}: value {f.value!r}")
+        print("\n".join(lines), flush=True)
         failed = failed or not report.ok
     return EXIT_FAILED if failed else EXIT_OK
 
@@ -132,9 +144,23 @@ def _build(check: bool, root: Path | None, dry_run: bool = False, only: list[str
     return EXIT_OK
 
 
+#: Arguments that are text (a name, a word, a key, a URL), not a file name.
+_TEXT_ARGUMENTS = ("name", "text", "erratum_id", "key", "url")
+
+
+def _shown(path: Path) -> str:
+    """A path for stdout: a file name that is not UTF-8 (shell bytes) is escaped, not an error."""
+    return str(path).encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     args = _parser().parse_args(argv)
+    for key in _TEXT_ARGUMENTS:
+        value = getattr(args, key, None)
+        if isinstance(value, str) and not _is_text(value):
+            print(f"cadata: error: {key.replace('_', ' ')} {value!r} is not valid UTF-8 text", file=sys.stderr)
+            return EXIT_USAGE
     try:
         if args.command == "list":
             return _list()
@@ -150,14 +176,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "export":
             from cadata.export import export
 
-            print(export(args.out, args.format, args.zip))
+            print(_shown(export(args.out, args.format, args.zip, force=args.force)))
             return EXIT_OK
         if args.command == "fetch":
             from cadata._catalog import list_datasets
             from cadata.packages import fetch
 
             folder = fetch(args.url, refresh=args.refresh)
-            print(f"{folder}: {len(list_datasets(folder))} tables; use cadata.load(name, package={args.url!r})")
+            print(f"{_shown(folder)}: {len(list_datasets(folder))} tables; use cadata.load(name, package={args.url!r})")
             return EXIT_OK
         if args.command == "cite":
             from cadata.citation import cite
@@ -184,12 +210,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "docs":
             from cadata.site import build_site
 
-            print(build_site(args.out))
+            print(_shown(build_site(args.out)))
             return EXIT_OK
         if args.only and not args.dry_run:
             _parser().error("--only goes with --dry-run")
         return _build(args.check, args.root, args.dry_run, args.only)
-    except UnknownDatasetError as exc:
+    except (UnknownDatasetError, InvalidArgumentError) as exc:
         print(f"cadata: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except (CadataError, OSError) as exc:

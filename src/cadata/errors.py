@@ -26,8 +26,16 @@ class CuratedDataError(CadataError):
         super().__init__("\n".join(problems))
 
 
+class OutputError(CadataError):
+    """An output path cadata will not write: replacing it could delete files cadata did not write."""
+
+
 class BuildError(CadataError):
     """The build cannot run (missing inputs, not a source checkout)."""
+
+
+class InvalidArgumentError(CadataError, TypeError, ValueError):
+    """An argument of the wrong type or value (also a TypeError and a ValueError)."""
 
 
 class MissingExtraError(CadataError, ImportError):

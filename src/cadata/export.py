@@ -59,17 +59,18 @@ def _resource(base: dict[str, Any], name: str, fmt: str, data: bytes) -> dict[st
 
 
 def write_package(folder: Path, fmt: Format = "parquet") -> Path:
-    """Write the package into an empty or new folder; returns its datapackage.json."""
+    """Write the package into an empty or new folder; returns its datapackage.json.
+
+    Each Parquet file is written from the bytes whose sha256 was just checked."""
     folder.mkdir(parents=True, exist_ok=True)
     source = _paths.datasets_dir()
     package = _catalog.package()
     resources = []
-    for base in package["resources"]:
-        name = str(base["name"])
+    for entry in package["resources"]:
+        name = str(entry["name"])
+        base = _catalog.resource(name)  # checked: schema, card
         if fmt in ("parquet", "both"):
-            path = _integrity.resource_path(base, source)
-            _integrity.verify(base, path)
-            data = path.read_bytes()
+            data, _ = _integrity.read_verified(base, _integrity.resource_path(base, source))
             (folder / f"{name}.parquet").write_bytes(data)
             resources.append(_resource(base, name, "parquet", data))
         if fmt in ("csv", "both"):
@@ -92,26 +93,68 @@ def write_package(folder: Path, fmt: Format = "parquet") -> Path:
     return path
 
 
-def export(out: Path, fmt: Format = "parquet", as_zip: bool = False) -> Path:
-    """Export the catalog to ``out`` (a folder, or with ``as_zip`` a .zip file); atomic."""
+def _owned(folder: Path) -> set[str] | None:
+    """The files of an earlier export in ``folder`` (its datapackage.json and the files it
+    lists); None unless the folder holds a package that cadata exported."""
+    try:
+        descriptor = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError):
+        return None
+    if not isinstance(descriptor, dict) or descriptor.get("contributors") != CONTRIBUTORS:
+        return None
+    resources = descriptor.get("resources")
+    if not isinstance(resources, list):
+        return None
+    paths = {r.get("path") for r in resources if isinstance(r, dict)}
+    if not all(isinstance(p, str) and "/" not in p and "\\" not in p for p in paths):
+        return None
+    return {"datapackage.json", *(str(p) for p in paths)}
+
+
+_HINT = ", or pass --force to replace a folder an earlier `cadata export` wrote"
+
+
+def export(out: Path, fmt: Format = "parquet", as_zip: bool = False, force: bool = False) -> Path:
+    """Export the catalog to ``out`` (a folder, or with ``as_zip`` a .zip file); atomic.
+
+    Never overwrites: an existing .zip is replaced only with ``force``; an existing folder
+    must be empty, or (with ``force``) hold nothing but an earlier export. ``/``, the home
+    and the current folder are refused.
+    """
+    from cadata._outdir import check_replaceable, refuse_precious, swap_in
+    from cadata.errors import OutputError
+
     out = out.resolve()
-    if out.exists() and (not out.is_dir() or any(out.iterdir())) and not as_zip:
-        raise FileExistsError(f"{out}: exists and is not an empty folder; choose a new path")
+    target = out if not as_zip or out.suffix == ".zip" else out.with_name(out.name + ".zip")
+    if as_zip:
+        refuse_precious(target, "cadata export")
+        if os.path.lexists(target) and (target.is_dir() or not force):
+            what = "is a folder" if target.is_dir() else "exists"
+            raise OutputError(f"{target}: {what}; choose a new path{'' if target.is_dir() else ', or pass --force to replace it'}")
+    else:
+        check_replaceable(out, "cadata export", _owned, force, _HINT)
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".cadata-export-", dir=out.parent))
     try:
         write_package(staging / "package", fmt)
         if as_zip:
-            target = out if out.suffix == ".zip" else out.with_name(out.name + ".zip")
             temp_zip = staging / "package.zip"
             with zipfile.ZipFile(temp_zip, "w", zipfile.ZIP_DEFLATED) as archive:
                 for file in sorted((staging / "package").iterdir()):
                     archive.write(file, file.name)
-            os.replace(temp_zip, target)
+            if not force:  # refuse, never overwrite, a file that appeared meanwhile
+                try:
+                    os.link(temp_zip, target)
+                except FileExistsError:
+                    raise OutputError(f"{target}: exists; choose a new path, or pass --force to replace it") from None
+                except OSError:  # no hard links here: a plain rename after one more look
+                    if os.path.lexists(target):
+                        raise OutputError(f"{target}: exists; choose a new path, or pass --force to replace it") from None
+                    os.replace(temp_zip, target)
+            else:
+                os.replace(temp_zip, target)
             return target
-        if out.exists():
-            out.rmdir()
-        os.replace(staging / "package", out)
+        swap_in(staging / "package", out, "cadata export", _owned, force, _HINT)
         return out
     finally:
         shutil.rmtree(staging, ignore_errors=True)

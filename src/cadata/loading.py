@@ -1,14 +1,21 @@
-"""``cadata.load``: a verified table as a pandas DataFrame with the schema's dtypes."""
+"""``cadata.load``: a verified table as a pandas DataFrame with the schema's dtypes.
+
+Verified means the bytes that were parsed: each file is read once, its size and sha256
+checked against datapackage.json, and that same buffer parsed (pandas, Arrow, polars
+and DuckDB all start from it). Tables read are kept in a thread-safe LRU cache of
+``CACHE_SIZE`` entries, keyed by the table, the descriptor's and the file's identity.
+"""
 
 from __future__ import annotations
 
 import os
-import threading
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, overload
 
-from cadata import _catalog, _integrity, _paths
-from cadata.errors import IntegrityError
+from cadata import _catalog, _integrity, _lock, _paths
+from cadata._cache import Lru
+from cadata.errors import IntegrityError, InvalidArgumentError
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -17,12 +24,24 @@ if TYPE_CHECKING:
 
 Backend = Literal["pandas", "arrow", "polars"]
 BACKENDS: tuple[Backend, ...] = ("pandas", "arrow", "polars")
-
-_lock = threading.Lock()
-_frames: dict[tuple[Path, int, int, str], pd.DataFrame] = {}
-
+#: How many verified tables are kept in memory (the bundled package has 37).
+CACHE_SIZE = 64
 
 Package = str | os.PathLike[str] | None
+
+
+@dataclass
+class _Entry:
+    """A verified table: its datapackage.json entry, its Arrow table and (once asked) its DataFrame."""
+
+    resource: dict[str, Any]
+    path: Path
+    arrow: pa.Table
+    frame: pd.DataFrame | None = None
+
+
+_Key = tuple[str, Path, _catalog.StatKey, _catalog.StatKey]
+_cache: Lru[_Key, _Entry] = Lru(CACHE_SIZE)
 
 
 @overload
@@ -38,30 +57,31 @@ def load(name: str, backend: Backend = "pandas", package: Package = None) -> pd.
 
     pandas columns have the Table Schema's dtypes (``Int64``, ``Float64``, ``boolean``,
     ``string``; categoricals for enums). The file's size and sha256 are checked
-    against datapackage.json first; a changed file raises IntegrityError. A second
-    call for an unchanged file returns a fresh copy without reading it again.
-    ``backend="polars"`` needs the ``polars`` extra. ``package`` names another data
-    package to read instead of the bundled one: a folder, its datapackage.json, or a
-    URL (downloaded once into the cache, every hash verified; see ``cadata fetch``).
+    against datapackage.json, on the very bytes that are parsed; a changed file raises
+    IntegrityError. A second call for an unchanged file returns a fresh copy without
+    reading it again. ``backend="polars"`` needs the ``polars`` extra. ``package`` names
+    another data package to read instead of the bundled one: a folder, its
+    datapackage.json, or a URL (downloaded once into the cache, every hash verified;
+    see ``cadata fetch``).
     """
-    if backend not in BACKENDS:
-        raise ValueError(f"unknown backend {backend!r}: use one of {', '.join(BACKENDS)}")
+    if not isinstance(backend, str) or backend not in BACKENDS:
+        raise InvalidArgumentError(f"unknown backend {backend!r}: use one of {', '.join(BACKENDS)}")
     if package is None and backend == "pandas" and isinstance(name, str) and (fact_ids := _deprecated_facts(name)) is not None:
         facts = load("facts")
         return facts[facts["fact_id"].isin(fact_ids)].reset_index(drop=True)
-    folder = _folder(package)
-    if backend != "pandas":
-        return _load_arrow(name, folder) if backend == "arrow" else _to_polars(_load_arrow(name, folder))
-    resource, path = _verified(name, folder)
-    stat = path.stat()
-    key = (path, stat.st_size, stat.st_mtime_ns, str(resource["hash"]))
-    with _lock:
-        frame = _frames.get(key)
-    if frame is None:
-        frame = read_table(resource, path)
-        with _lock:
-            _frames[key] = frame
-    return frame.copy()
+    if backend == "polars":
+        from cadata._optional import require
+
+        polars = require("polars", "polars", "cadata.load(..., backend='polars')")
+    entry = verified(name, _folder(package))
+    if backend == "arrow":
+        return entry.arrow
+    if backend == "polars":
+        frame: pl.DataFrame = polars.from_arrow(entry.arrow)
+        return frame
+    if entry.frame is None:  # two threads may both build it; either copy is right
+        entry.frame = to_frame(entry.resource, entry.path, entry.arrow)
+    return entry.frame.copy()
 
 
 class CadataDeprecationWarning(FutureWarning):
@@ -96,30 +116,52 @@ def _folder(package: Package) -> Path:
     return resolve(package)
 
 
-def _verified(name: str, folder: Path) -> tuple[dict[str, Any], Path]:
-    """A table's datapackage.json entry and its file, whose size and sha256 were checked."""
-    resource = _catalog.resource(name, folder)
+def _read(name: str, folder: Path) -> _Entry:
+    """One attempt: the descriptor as it is now, then the table's file checked against it."""
+    snapshot, resource = _catalog.lookup(name, folder)
     path = _integrity.resource_path(resource, folder)
-    _integrity.verify(resource, path)
-    return resource, path
+    try:
+        current: _catalog.StatKey | None = _catalog.stat_key(path.stat())
+    except OSError:
+        current = None
+    if current is not None and (hit := _cache.get((name, path, snapshot.key, current))) is not None:
+        return hit
+    try:
+        data, actual = _integrity.read_verified(resource, path)
+    except _integrity.MismatchError as exc:
+        exc.descriptor = snapshot.key
+        raise
+    entry = _Entry(resource, path, read_arrow(resource, path, data))
+    _cache.put((name, path, snapshot.key, actual), entry)
+    return entry
 
 
-def _load_arrow(name: str, folder: Path) -> pa.Table:
-    """The verified table as Arrow (immutable, so it is shared, not copied)."""
-    return read_arrow(*_verified(name, folder))
+def verified(name: str, folder: Path) -> _Entry:
+    """The verified table ``name`` of a folder, consistent with one version of its descriptor.
+
+    A file that differs from the descriptor just read may be a rebuild under way: the
+    read is tried once more under the folder's shared lock, which waits for the swap.
+    """
+    try:
+        return _read(name, folder)
+    except _integrity.MismatchError as exc:
+        before = (exc.descriptor, exc.key)
+    with _lock.shared(folder):
+        try:
+            return _read(name, folder)
+        except _integrity.MismatchError as exc:
+            if (exc.descriptor, exc.key) == before:
+                raise  # nothing moved: the file is damaged
+            raise IntegrityError(
+                f"{folder}: datasets changed during the read (a rebuild?), and table {name!r} still differs "
+                f"from datapackage.json ({exc}); load it again when the rebuild is done"
+            ) from None
 
 
-def _to_polars(table: pa.Table) -> pl.DataFrame:
-    from cadata._optional import require
-
-    polars = require("polars", "polars", "cadata.load(..., backend='polars')")
-    frame: pl.DataFrame = polars.from_arrow(table)
-    return frame
-
-
-def read_arrow(resource: dict[str, Any], path: Path) -> pa.Table:
-    """Read a (verified) Parquet file as Arrow; IntegrityError unless its columns and row
-    count are the ones datapackage.json records."""
+def read_arrow(resource: dict[str, Any], path: Path, data: bytes) -> pa.Table:
+    """Parse a verified file's bytes as Arrow; IntegrityError unless its columns and row
+    count are the ones datapackage.json records (``path`` names it in messages)."""
+    import pyarrow as pa
     import pyarrow.parquet as pq
 
     from cadata._frame import mismatched_columns
@@ -128,7 +170,7 @@ def read_arrow(resource: dict[str, Any], path: Path) -> pa.Table:
     if not isinstance(schema, dict) or not isinstance(schema.get("fields"), list):
         raise IntegrityError(f"{path}: datapackage.json has no schema for it; reinstall cadata")
     try:
-        table = pq.read_table(path)
+        table = pq.read_table(pa.BufferReader(data))
     except Exception as exc:  # pyarrow raises several types for a damaged file
         raise IntegrityError(f"{path}: not a readable Parquet file ({exc}); reinstall cadata") from None
     if problem := mismatched_columns(table, schema):
@@ -139,8 +181,8 @@ def read_arrow(resource: dict[str, Any], path: Path) -> pa.Table:
     return table
 
 
-def read_table(resource: dict[str, Any], path: Path, *, categoricals: bool = True) -> pd.DataFrame:
-    """Read a (verified) Parquet file as a DataFrame; IntegrityError unless it matches the schema.
+def to_frame(resource: dict[str, Any], path: Path, table: pa.Table, *, categoricals: bool = True) -> pd.DataFrame:
+    """A verified Arrow table as a DataFrame; IntegrityError unless it has the schema's dtypes.
 
     With ``categoricals=False`` enum columns come back as strings, so that a value
     outside the enum is kept (and reported by validation) rather than lost.
@@ -148,7 +190,7 @@ def read_table(resource: dict[str, Any], path: Path, *, categoricals: bool = Tru
     from cadata._frame import field_enum, mismatched_dtypes
 
     schema = resource["schema"]
-    frame: pd.DataFrame = read_arrow(resource, path).to_pandas()
+    frame: pd.DataFrame = table.to_pandas()
     if problem := mismatched_dtypes(frame, schema):
         raise IntegrityError(f"{path}: read with dtypes {problem}; the file lacks cadata's pandas metadata; reinstall cadata")
     if not categoricals:

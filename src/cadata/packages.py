@@ -33,11 +33,30 @@ class PackageError(CadataError):
 
 
 def cache_dir() -> Path:
-    """Where fetched packages are kept."""
+    """Where fetched packages are kept: $CADATA_CACHE, else $XDG_CACHE_HOME/cadata (an absolute
+    path; a relative one is ignored, as the XDG spec says), else ~/.cache/cadata."""
     if env := os.environ.get(CACHE_ENV):
-        return Path(env)
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "cadata"
+        folder = Path(env)
+        if folder.exists() and not folder.is_dir():
+            raise PackageError(f"${CACHE_ENV} is {folder}, which is not a folder; point it at a folder (or unset it)")
+        return folder
+    xdg = os.environ.get("XDG_CACHE_HOME", "")
+    if os.path.isabs(xdg):
+        base = Path(xdg)
+    else:
+        try:
+            home: Path | None = Path.home()
+        except (RuntimeError, KeyError):  # HOME unset and no passwd entry for this user
+            home = None
+        if home is None or not home.is_absolute():
+            raise PackageError(
+                f"no cache folder: HOME is not set and this user has no home directory; set ${CACHE_ENV} to a folder"
+            )
+        base = home / ".cache"
+    folder = base / "cadata"
+    if folder.exists() and not folder.is_dir():
+        raise PackageError(f"{folder}: the cache folder is a file; remove it or set ${CACHE_ENV} to a folder")
+    return folder
 
 
 def is_url(text: str) -> bool:

@@ -6,12 +6,25 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from cadata import _catalog
-from cadata.errors import CadataError
+from cadata.errors import CadataError, InvalidArgumentError
 
 if TYPE_CHECKING:
     import pandas as pd
 
 SEARCHED = ("indicator", "measure", "as_printed", "place", "period", "attributed_to", "quote", "note")
+
+
+def _text(what: str, value: object, *, blank: bool = True) -> str:
+    """An argument that must be text (UTF-8 encodable; not blank unless ``blank``)."""
+    if not isinstance(value, str):
+        raise InvalidArgumentError(f"{what} must be text (a str), not {type(value).__name__}")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InvalidArgumentError(f"{what} {value!r} is not valid text: it holds a lone surrogate") from None
+    if not blank and not value.strip():
+        raise InvalidArgumentError(f"{what} is empty, which would match every fact; give a word, a number or a place")
+    return value
 
 
 def find_facts(
@@ -26,6 +39,10 @@ def find_facts(
     """
     from cadata.loading import load
 
+    filters = {"iso3": iso3, "place": place, "unit": unit, "text": text, "paper_id": paper_id, "table": table}
+    for what, value in filters.items():
+        if value is not None:
+            _text(what, value, blank=what not in ("place", "text"))
     frame = load("facts")
 
     def true(series: pd.Series) -> pd.Series:
@@ -60,8 +77,8 @@ def find_facts(
 
 def search(text: str) -> pd.DataFrame:
     """Every fact mentioning ``text`` (case-insensitive) in what it measures, its number, place,
-    period, attribution, quote or note."""
-    return find_facts(text=text)
+    period, attribution, quote or note. Empty text (or None) is refused: it would match every fact."""
+    return find_facts(text=_text("search text", text, blank=False))
 
 
 @dataclass(frozen=True)
@@ -98,6 +115,7 @@ def erratum(erratum_id: str) -> Erratum:
     from cadata.loading import load
     from cadata.rules import row_key
 
+    _text("erratum id", erratum_id, blank=False)
     errata = load("errata")
     match = errata[errata["erratum_id"] == erratum_id]
     if match.empty:
@@ -126,12 +144,16 @@ def cite_row(table: str, key: str) -> str:
     from cadata.loading import load
     from cadata.rules import row_key
 
+    _text("table", table)
+    _text("key", key)
     frame = load(table)
     schema = _catalog.resource(table)["schema"]
     for i in range(len(frame)):
         if row_key(frame, schema, i) == key:
             row = frame.iloc[i]
-            paper = next(p for p in info(table).papers if p.paper_id == str(row["paper_id"]))
+            paper = next((p for p in info(table).papers if p.paper_id == str(row["paper_id"])), None)
+            if paper is None:
+                raise CadataError(f"{table}: the data card lists no paper {row['paper_id']!r}; reinstall cadata")
             printed = f" {row['as_printed']}" if "as_printed" in frame.columns else ""
             return (
                 f"{table} [{key}]:{printed} \u2014 printed page {row['page']}, source line {row['line']}: "

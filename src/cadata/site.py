@@ -7,7 +7,6 @@ external assets).
 from __future__ import annotations
 
 import html
-import os
 import shutil
 import tempfile
 from collections.abc import Callable
@@ -173,10 +172,36 @@ def _table_page(name: str, folder: Path) -> str:
     return _page(f"{name} - cadata", "\n".join(parts), up="../")
 
 
+#: Written into every site: the files it holds, so that a later `cadata docs` knows what it may replace.
+MARKER = ".cadata-docs.json"
+_HINT = f" (a folder is replaced only if an earlier `cadata docs` wrote it: it holds {MARKER})"
+
+
+def _owned(folder: Path) -> set[str] | None:
+    """The files an earlier `cadata docs` wrote into ``folder``, from its marker; None if none."""
+    import json
+
+    try:
+        marker = json.loads((folder / MARKER).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError):
+        return None
+    files = marker.get("files") if isinstance(marker, dict) and marker.get("written_by") == "cadata docs" else None
+    if not isinstance(files, list) or not all(isinstance(f, str) for f in files):
+        return None
+    return {*files, MARKER}
+
+
 def build_site(out: Path) -> Path:
-    """Write the site into ``out`` (replaced whole, atomically); returns index.html."""
+    """Write the site into ``out`` and return its index.html. ``out`` must be new, empty, or a
+    site an earlier `cadata docs` wrote (and nothing else): it is then replaced whole, atomically.
+    ``/``, the home and the current folder are refused."""
+    import json
+
+    from cadata._outdir import check_replaceable, contents, swap_in
+
     require("matplotlib", "docs", "cadata docs (charts)")
     out = out.resolve()
+    check_replaceable(out, "cadata docs", _owned, hint=_HINT)
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".cadata-docs-", dir=out.parent))
     try:
@@ -187,10 +212,11 @@ def build_site(out: Path) -> Path:
             (staging / "tables" / f"{name}.html").write_text(_table_page(name, staging), encoding="utf-8")
             resource = _catalog.resource(name)
             card = info(name)
-            size = int(resource.get("cadata_bytes", 0))
+            size = resource.get("cadata_bytes")
+            shown = f"{size:,} bytes" if isinstance(size, int) else "?"
             rows.append(
-                f"<tr><td><a href=\"tables/{name}.html\">{name}</a></td><td>{card.rows}</td>"
-                f"<td>{size:,} bytes</td><td>{html.escape(card.title)}</td></tr>"
+                f"<tr><td><a href=\"tables/{name}.html\">{html.escape(name)}</a></td><td>{card.rows}</td>"
+                f"<td>{shown}</td><td>{html.escape(card.title)}</td></tr>"
             )
         index = (
             f"<h1>cadata {__version__}: tables on security in Central Asia</h1>"
@@ -199,9 +225,9 @@ def build_site(out: Path) -> Path:
             f"<table><tr><th>table</th><th>rows</th><th>size</th><th>what it holds</th></tr>{''.join(rows)}</table>"
         )
         (staging / "index.html").write_text(_page("cadata tables", index), encoding="utf-8")
-        if out.exists():
-            shutil.rmtree(out)
-        os.replace(staging, out)
+        marker = {"written_by": "cadata docs", "version": __version__, "files": sorted(contents(staging))}
+        (staging / MARKER).write_text(json.dumps(marker, indent=1) + "\n", encoding="utf-8")
+        swap_in(staging, out, "cadata docs", _owned, hint=_HINT)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return out / "index.html"

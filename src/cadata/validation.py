@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -108,56 +108,65 @@ _READABLE = {
 }
 
 
-def validate_package() -> list[TableReport]:
-    """Validate every shipped table (integrity, pandera) and the package (frictionless)."""
+def validate_package() -> Iterator[TableReport]:
+    """Validate every shipped table (integrity, pandera) and the package (frictionless).
+
+    Yields each table's report as it is reached: all tables are read first (the rules
+    compare tables), then each is checked and reported, then the package as a whole.
+    """
     from cadata import _catalog, _integrity, _paths
     from cadata.errors import CadataError
-    from cadata.loading import read_table
+    from cadata.loading import read_arrow, to_frame
 
     folder = _paths.datasets_dir()
-    reports: list[TableReport] = []
     frames: dict[str, pd.DataFrame] = {}
-    resources = _catalog.package()["resources"]
-    for resource in resources:
-        report = TableReport(str(resource.get("name")))
-        reports.append(report)
+    resources: list[tuple[TableReport, dict[str, Any]]] = []
+    for name in _catalog.list_datasets(folder):
+        report = TableReport(name)
+        resource: dict[str, Any] = {}
         try:
+            resource = _catalog.resource(name, folder)
             path = _integrity.resource_path(resource, folder)
-            _integrity.verify(resource, path)
-            frames[report.name] = read_table(resource, path, categoricals=False)
-            report.rows = len(frames[report.name])
-        except (CadataError, KeyError, OSError, ValueError) as exc:
+            data, _ = _integrity.read_verified(resource, path)
+            frames[name] = to_frame(resource, path, read_arrow(resource, path, data), categoricals=False)
+            report.rows = len(frames[name])
+        except (CadataError, OSError) as exc:
             report.errors.append(str(exc))
-    for resource, report in zip(resources, reports, strict=True):
-        if report.name not in frames:
-            continue
-        missing = [n for n in needs(report.name, resource["schema"]) if n not in frames]
-        if missing:
-            report.errors.append(f"cannot check rules: tables {sorted(set(missing))} failed to load")
-            continue
-        report.failures = check_frame(report.name, resource["schema"], frames[report.name], frames)
+        resources.append((report, resource))
     from cadata.rules import errata_link_problems
 
-    schemas = {str(r.get("name")): r.get("schema", {}) for r in resources}
-    by_name = {r.name: r for r in reports}
+    schemas = {report.name: resource.get("schema", {}) for report, resource in resources if report.name in frames}
+    links: dict[str, list[str]] = {}
     for table, row, problem in errata_link_problems(frames, schemas):
-        by_name[table].errors.append(f"row {row}: {problem}" if row is not None else problem)
-    described = {str(r.get("path")) for r in resources}
+        links.setdefault(table, []).append(f"row {row}: {problem}" if row is not None else problem)
+    for report, resource in resources:
+        if report.name in frames:
+            missing = [n for n in needs(report.name, resource["schema"]) if n not in frames]
+            if missing:
+                report.errors.append(f"cannot check rules: tables {sorted(set(missing))} failed to load")
+            else:
+                report.failures = check_frame(report.name, resource["schema"], frames[report.name], frames)
+        report.errors += links.get(report.name, [])
+        yield report
+    described = {str(r.get("path")) for r in _catalog.package(folder)["resources"]}
     for stray in sorted(p.name for p in folder.glob("*.parquet") if p.name not in described):
         report = TableReport(stray)
         report.errors.append(f"{folder / stray}: not described by datapackage.json (a resource is missing); reinstall cadata")
-        reports.append(report)
+        yield report
     frictionless_report = TableReport("datapackage.json (frictionless)")
     frictionless_report.errors = frictionless_errors(folder / "datapackage.json")
-    reports.append(frictionless_report)
-    return reports
+    yield frictionless_report
 
 
 def frictionless_errors(descriptor: Path) -> list[str]:
-    """Errors and warnings of `frictionless validate` on a data package."""
-    from frictionless import Package
+    """Errors and warnings of `frictionless validate` on a data package; a package frictionless
+    cannot open (an unsafe path, a malformed descriptor) is one error, not an exception."""
+    from frictionless import FrictionlessException, Package
 
-    report = Package(str(descriptor)).validate()
+    try:
+        report = Package(str(descriptor)).validate()
+    except FrictionlessException as exc:
+        return [f"frictionless cannot validate the package: {exc}"]
     problems = [f"{t.name}: {e.type}: {e.note}" for t in report.tasks for e in t.errors]
     problems += [f"{e.type}: {e.note}" for e in report.errors]
     problems += [f"warning: {w}" for w in report.warnings]

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from cadata import derive
 from cadata.observation import OBSERVATION_COLUMNS, PROVENANCE_COLUMNS, breakdown, dimensions, holds_observations, point_value
-from cadata.build.inputs import read_rows, where
+from cadata.build.inputs import read_categories, where
 from cadata.errors import CuratedDataError
 
 if TYPE_CHECKING:
@@ -38,9 +38,9 @@ def _hotline_shares(df: pd.DataFrame, tables: Tables, curated: Path) -> pd.DataF
     import pandas as pd
 
     path = curated / "kz_hotline_report_categories.csv"
-    _, rows = read_rows(path)
-    labels = {r["category"]: r["label"] for r in rows}
-    created = {r["category"]: int(r["created_year"]) if r["created_year"] else None for r in rows}
+    categories = read_categories(path)
+    labels = {category: label for category, (label, _) in categories.items()}
+    created = {category: year for category, (_, year) in categories.items()}
     unknown = [
         f"{where(curated / 'kz_hotline_report_shares.csv', i, 'category')}: category {c!r} is not in {path.name}"
         for i, c in enumerate(df["category"])

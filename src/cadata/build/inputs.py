@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import csv
+import difflib
 import io
 import json
+import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,13 +14,15 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from cadata._schema import kind, licenses_problems, names, schema_problems
 from cadata.errors import CuratedDataError
 
 if TYPE_CHECKING:
     import pandas as pd
 
-_INTEGER = re.compile(r"-?\d+")
-_NUMBER = re.compile(r"-?\d+(\.\d+)?")
+_INTEGER = re.compile(r"-?[0-9]+")
+_NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?")
+INT64 = (-(2**63), 2**63 - 1)
 
 
 @dataclass(frozen=True)
@@ -43,19 +47,41 @@ def where(path: Path, row: int | None, column: str | None = None) -> str:
     return text
 
 
+def cut(text: str, limit: int = 60) -> str:
+    """A value short enough for an error message."""
+    return text if len(text) <= limit else f"{text[:limit]}... ({len(text):,} characters)"
+
+
+def read_text(path: Path, what: str = "file") -> str:
+    """A UTF-8 text file; CuratedDataError saying where it is not UTF-8, or that it is missing."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise CuratedDataError([f"{path}: {what} is missing; add it"]) from None
+    except OSError as exc:
+        raise CuratedDataError([f"{path}: cannot be read ({exc.strerror})"]) from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise CuratedDataError([f"{path}: not UTF-8 at byte {exc.start} (line {line}); save the file as UTF-8"]) from None
+
+
 def read_rows(path: Path) -> tuple[list[str], list[dict[str, str]]]:
     """Header and rows of a UTF-8 CSV file."""
     if not path.is_file():
         raise CuratedDataError([f"{path}: file is missing; add it or remove its schema"])
-    data = path.read_bytes()
+    reader = csv.DictReader(io.StringIO(read_text(path), newline=""))
     try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise CuratedDataError([f"{path}: not UTF-8 at byte {exc.start} (line {line}); save the file as UTF-8"]) from None
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    rows = list(reader)
-    header = list(reader.fieldnames or [])
+        rows = list(reader)
+        header = list(reader.fieldnames or [])
+    except csv.Error as exc:
+        raise CuratedDataError(
+            [
+                f"{where(path, None)}, line {reader.line_num}: not readable as CSV ({exc}); a cell holds at most "
+                f"{csv.field_size_limit():,} characters, and every quoted cell must be closed"
+            ]
+        ) from None
     for number, row in enumerate(rows):
         if None in row or any(v is None for v in row.values()):
             raise CuratedDataError(
@@ -70,15 +96,21 @@ def _convert(text: str, field: dict[str, Any]) -> Any:
         return None
     if kind == "integer":
         if not _INTEGER.fullmatch(text):
-            raise ValueError(f"{text!r} is not an integer (write digits only, no separators)")
-        return int(text)
+            raise ValueError(f"{cut(text)!r} is not an integer (write digits only, no separators)")
+        value = int(text) if len(text) <= 20 else None
+        if value is None or not INT64[0] <= value <= INT64[1]:
+            raise ValueError(f"{cut(text)!r} is too large: integers are 64-bit (at most {INT64[1]:,})")
+        return value
     if kind == "number":
         if not _NUMBER.fullmatch(text):
-            raise ValueError(f"{text!r} is not a number (use a decimal point, no separators)")
-        return float(text)
+            raise ValueError(f"{cut(text)!r} is not a number (use a decimal point, no separators)")
+        number = float(text)
+        if not math.isfinite(number):
+            raise ValueError(f"{cut(text)!r} is too large for a number (a 64-bit float)")
+        return number
     if kind == "boolean":
         if text not in ("true", "false"):
-            raise ValueError(f"{text!r} is not a boolean (write true or false)")
+            raise ValueError(f"{cut(text)!r} is not a boolean (write true or false)")
         return text == "true"
     return text
 
@@ -101,8 +133,8 @@ def read_table(path: Path, schema: dict[str, Any], computed: set[str]) -> pd.Dat
         extra = [c for c in header if c not in expected]
         raise CuratedDataError(
             [
-                f"{where(path, None)}: header is {header}; expected {expected} "
-                f"(missing {missing}, unexpected {extra}); fix the header to match schemas/{path.stem}.json"
+                f"{where(path, None)}: header is {[cut(h) for h in header]}; expected {expected} "
+                f"(missing {missing}, unexpected {[cut(c) for c in extra]}); fix the header to match schemas/{path.stem}.json"
             ]
         )
     problems: list[str] = []
@@ -126,64 +158,181 @@ def read_table(path: Path, schema: dict[str, Any], computed: set[str]) -> pd.Dat
     )
 
 
+class _Loader(yaml.SafeLoader):
+    """PyYAML's safe loader, refusing aliases (``*name``): cadata's YAML needs none, and
+    aliases of aliases make a kilobyte expand to gigabytes (a "billion laughs" bomb)."""
+
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()  # type: ignore[no-untyped-call]
+            raise yaml.composer.ComposerError(
+                None, None, f"found the alias *{event.anchor}, which cadata does not allow; write the value out",
+                event.start_mark,
+            )
+        return super().compose_node(parent, index)
+
+
 def read_yaml(path: Path) -> dict[str, Any]:
-    """A YAML mapping (a data card or the package description)."""
+    """A YAML mapping (a data card or the package description); aliases are refused."""
     if not path.is_file():
         raise CuratedDataError([f"{path}: file is missing; every table needs a data card"])
+    text = read_text(path)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(text, Loader=_Loader)  # noqa: S506 (a safe loader, without aliases)
     except yaml.YAMLError as exc:
-        raise CuratedDataError([f"{path}: not valid YAML: {' '.join(str(exc).split())}"]) from None
+        raise CuratedDataError([f"{path}: not valid YAML: {cut(' '.join(str(exc).split()), 300)}"]) from None
+    except RecursionError:
+        raise CuratedDataError([f"{path}: not valid YAML: nested too deeply"]) from None
+    except ValueError as exc:  # a value PyYAML cannot construct: an integer too long, a date that is no date
+        raise CuratedDataError([f"{path}: not valid YAML: {cut(str(exc), 200)}"]) from None
     if not isinstance(data, dict):
-        raise CuratedDataError([f"{path}: expected a YAML mapping of keys to values"])
+        raise CuratedDataError([f"{path}: expected a YAML mapping of keys to values, found {kind(data)}"])
     return data
 
 
 def read_schema(path: Path) -> dict[str, Any]:
-    """A Table Schema (JSON)."""
+    """A Table Schema (JSON), with its fields, types and constraints checked."""
+    text = read_text(path)
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as exc:
-        raise CuratedDataError([f"{path}: not valid JSON: {exc}"]) from None
-    if not isinstance(data, dict) or not isinstance(data.get("fields"), list):
-        raise CuratedDataError([f"{path}: a Table Schema needs a list of fields"])
-    return data
+        data = json.loads(text)
+    except RecursionError:
+        raise CuratedDataError([f"{path}: not valid JSON: nested too deeply"]) from None
+    except ValueError as exc:  # json.JSONDecodeError, or an integer too long to convert
+        raise CuratedDataError([f"{path}: not valid JSON: {cut(str(exc), 200)}"]) from None
+    if problems := schema_problems(data):
+        raise CuratedDataError([f"{path}: {problem}" for problem in problems])
+    return data  # type: ignore[no-any-return]
+
+
+def _records(path: Path, columns: tuple[str, ...]) -> list[dict[str, str]]:
+    """The rows of a CSV file that must have (at least) these columns."""
+    header, rows = read_rows(path)
+    if missing := [c for c in columns if c not in header]:
+        raise CuratedDataError(
+            [f"{where(path, None)}: header is {[cut(h) for h in header]}; it needs the columns {list(columns)} (missing {missing})"]
+        )
+    return rows
+
+
+def _integer(path: Path, number: int, column: str, text: str, problems: list[str], optional: bool = False) -> int | None:
+    """A whole-number cell; a problem (file, row, column) if it is not one."""
+    try:
+        value = _convert(text, {"type": "integer"})
+    except ValueError as exc:
+        problems.append(f"{where(path, number, column)}: {exc}")
+        return None
+    if value is None and not optional:
+        problems.append(f"{where(path, number, column)}: is empty; give a whole number")
+    return value  # type: ignore[no-any-return]
 
 
 def read_papers(path: Path) -> dict[str, Paper]:
     """curated/papers.csv by paper_id."""
-    _, rows = read_rows(path)
+    rows = _records(path, ("paper_id", "title", "authors", "session", "first_line", "last_line"))
     papers = {}
-    for row in rows:
+    problems: list[str] = []
+    for number, row in enumerate(rows):
+        first = _integer(path, number, "first_line", row["first_line"], problems)
+        last = _integer(path, number, "last_line", row["last_line"], problems)
+        if first is None or last is None:
+            continue
+        if last < first:
+            problems.append(f"{where(path, number, 'last_line')}: last_line {last} is before first_line {first}")
         papers[row["paper_id"]] = Paper(
             paper_id=row["paper_id"],
             title=row["title"],
             authors=row["authors"],
             session=row["session"],
-            first_line=int(row["first_line"]),
-            last_line=int(row["last_line"]),
+            first_line=first,
+            last_line=last,
         )
+    if problems:
+        raise CuratedDataError(problems)
     return papers
 
 
 def read_page_starts(path: Path) -> list[tuple[int, int]]:
     """curated/source_pages.csv as (first_line, page), in order."""
-    _, rows = read_rows(path)
-    return [(int(r["first_line"]), int(r["page"])) for r in rows]
+    starts: list[tuple[int, int]] = []
+    problems: list[str] = []
+    for number, row in enumerate(_records(path, ("page", "first_line"))):
+        first = _integer(path, number, "first_line", row["first_line"], problems)
+        page = _integer(path, number, "page", row["page"], problems)
+        if first is None or page is None:
+            continue
+        if starts and (first <= starts[-1][0] or page <= starts[-1][1]):
+            problems.append(f"{where(path, number)}: page {page} at line {first} does not come after page {starts[-1][1]} at line {starts[-1][0]}; keep the pages in order")
+        starts.append((first, page))
+    if problems:
+        raise CuratedDataError(problems)
+    return starts
 
 
+def read_categories(path: Path) -> dict[str, tuple[str, int | None]]:
+    """curated/kz_hotline_report_categories.csv: each category's label and the year it was created."""
+    categories: dict[str, tuple[str, int | None]] = {}
+    problems: list[str] = []
+    for number, row in enumerate(_records(path, ("category", "label", "created_year"))):
+        created = _integer(path, number, "created_year", row["created_year"], problems, optional=True)
+        categories[row["category"]] = (row["label"], created)
+    if problems:
+        raise CuratedDataError(problems)
+    return categories
+
+
+#: Keys every data card has, and the ones it may have.
 CARD_KEYS = ("title", "description", "row", "unit", "population", "period", "paper_id")
+CARD_OPTIONAL = ("caveats",)
 
 
 def check_card(path: Path, card: dict[str, Any], papers: dict[str, Paper]) -> list[str]:
-    """Problems of a data card: missing keys, unknown papers."""
-    problems = [f"{path}: the data card has no {key!r}; add it" for key in CARD_KEYS if not card.get(key)]
-    ids = card.get("paper_id")
-    for paper_id in ids if isinstance(ids, list) else [ids] if ids else []:
-        if str(paper_id) not in papers:
-            problems.append(f"{path}: paper_id {paper_id!r} is not in curated/papers.csv")
-    if "pages" in card:
-        problems.append(f"{path}: remove 'pages': the build derives the printed pages from the rows")
-    if "caveats" in card and not isinstance(card["caveats"], list):
-        problems.append(f"{path}: caveats must be a list")
+    """Problems of a data card: unknown or missing keys, values of the wrong type, unknown papers."""
+    known = (*CARD_KEYS, *CARD_OPTIONAL)
+    problems = []
+    for key in card:
+        if key == "pages":
+            problems.append(f"{path}: remove 'pages': the build derives the printed pages from the rows")
+        elif key not in known:
+            close = difflib.get_close_matches(str(key), known, n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            problems.append(f"{path}: unknown key {cut(repr(key))}{hint}; a data card has {', '.join(known)}")
+    for key in CARD_KEYS:
+        value = card.get(key)
+        if value is None or value == "" or value == []:
+            problems.append(f"{path}: the data card has no {key!r}; add it")
+        elif key == "paper_id":
+            ids = names(value)
+            if ids is None:
+                problems.append(f"{path}: paper_id is {kind(value)}, expected a paper id or a list of them")
+            problems += [f"{path}: paper_id {i!r} is not in curated/papers.csv" for i in ids or [] if i not in papers]
+        elif key == "period" and isinstance(value, int) and not isinstance(value, bool):
+            continue  # a year
+        elif not isinstance(value, str):
+            problems.append(f"{path}: {key} is {kind(value)}, expected text")
+    caveats = card.get("caveats", [])
+    if not isinstance(caveats, list):
+        problems.append(f"{path}: caveats is {kind(caveats)}, expected a list of texts")
+    else:
+        problems += [
+            f"{path}: caveat {n} is {kind(c)}, expected text (quote it if it holds \": \")"
+            for n, c in enumerate(caveats, start=1)
+            if not isinstance(c, str) or not c
+        ]
     return problems
+
+
+PACKAGE_KEYS = ("name", "title", "description", "licenses", "source")
+
+
+def check_package_meta(path: Path, meta: dict[str, Any]) -> None:
+    """CuratedDataError unless curated/datapackage.yaml has its keys, each of the right type."""
+    problems = [f"{path}: unknown key {cut(repr(k))}; the package description has {', '.join(PACKAGE_KEYS)}" for k in meta if k not in PACKAGE_KEYS]
+    for key in ("name", "title", "description"):
+        if not isinstance(meta.get(key), str) or not meta[key]:
+            problems.append(f"{path}: {key} is {kind(meta.get(key))}, expected text")
+    problems += [f"{path}: {p}" for p in licenses_problems(meta.get("licenses"), "")]
+    source = meta.get("source")
+    if not isinstance(source, dict) or not isinstance(source.get("title"), str) or not all(isinstance(v, str) for v in source.values()):
+        problems.append(f"{path}: source is {kind(source)}, expected an object with a title and other texts")
+    if problems:
+        raise CuratedDataError(problems)

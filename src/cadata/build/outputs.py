@@ -12,7 +12,17 @@ from cadata import __version__
 from cadata.build import codegen, provenance
 from cadata.build.assemble import ASSEMBLIES, REGISTERS, complete_observations
 from cadata.observation import OBSERVATION_FIELDS, holds_observations
-from cadata.build.inputs import check_card, read_page_starts, read_papers, read_schema, read_table, read_yaml, where
+from cadata.build.inputs import (
+    check_card,
+    check_package_meta,
+    cut,
+    read_page_starts,
+    read_papers,
+    read_schema,
+    read_table,
+    read_yaml,
+    where,
+)
 from cadata.errors import BuildError, CuratedDataError
 from cadata.rules import errata_link_problems, needs, rules_for
 from cadata.source_text import page_of, read_lines
@@ -95,6 +105,7 @@ def render(root: Path, source: Path | None, only: set[str] | None = None) -> dic
     page_starts = read_page_starts(curated / "source_pages.csv")
     lines = read_lines(source) if source is not None else None
     package_meta = read_yaml(curated / "datapackage.yaml")
+    check_package_meta(curated / "datapackage.yaml", package_meta)
     schemas = {p.stem: read_schema(p) for p in sorted((root / "schemas").glob("*.json"))}
     if only is not None:
         unknown = sorted(only - set(schemas))
@@ -201,7 +212,7 @@ def _check(name: str, path: Path, schema: dict[str, Any], df: pd.DataFrame, tabl
         descriptions = {r.name: r.description for r in rules_for(name, list(df.columns), schema)}
         if rule in descriptions:
             rule = f"{rule} ({descriptions[rule]})"
-        value = f"; value {failure.value!r}" if failure.column else ""
+        value = f"; value {cut(failure.value)!r}" if failure.column else ""
         problems.append(f"{where(path, failure.row, failure.column)}: breaks {rule}{value}")
     return problems
 
@@ -222,30 +233,66 @@ def stale(root: Path, outputs: dict[str, bytes]) -> list[str]:
     return found
 
 
+#: How staged bytes are written (a seam: the tests fill the disk here).
+_write = os.write
+
+
+def _stage(target: Path, data: bytes) -> Path:
+    """Write ``data`` to a new hidden file beside ``target``; on any failure, none is left."""
+    handle, name = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    temp = Path(name)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[_write(handle, view) :]
+    except BaseException:
+        os.close(handle)
+        temp.unlink(missing_ok=True)
+        raise
+    os.close(handle)
+    return temp
+
+
 def write(root: Path, outputs: dict[str, bytes]) -> list[str]:
-    """Write the outputs: stage every file beside its target, then swap them all in."""
+    """Write the outputs: stage every changed file beside its target, then swap them all in.
+
+    The swap is one switch as readers see it: it runs under the datasets folder's
+    exclusive lock (see ``cadata._lock``), the Parquet files first and datapackage.json
+    last. A failure while staging (a full disk) changes nothing and leaves no staging file.
+    """
+    from cadata import _lock
+
     staged: list[tuple[Path, Path]] = []
+    current = root
+    swapping = False
     try:
         for rel, data in sorted(outputs.items()):
-            target = root / rel
+            current = target = root / rel
+            if target.is_file() and target.read_bytes() == data:
+                continue
             target.parent.mkdir(parents=True, exist_ok=True)
-            handle, name = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-            with os.fdopen(handle, "wb") as stream:
-                stream.write(data)
-            staged.append((Path(name), target))
-    except BaseException:
+            staged.append((_stage(target, data), target))
+        datasets = root / "datasets"
+        datasets.mkdir(parents=True, exist_ok=True)
+        changed = []
+        swapping = True
+        with _lock.exclusive(datasets):
+            for temp, target in sorted(staged, key=lambda pair: pair[1].name == "datapackage.json"):
+                current = target
+                os.replace(temp, target)
+                changed.append(str(target.relative_to(root)))
+            for path in sorted(datasets.glob("*.parquet")):
+                if f"datasets/{path.name}" not in outputs:
+                    current = path
+                    path.unlink()
+                    changed.append(f"datasets/{path.name} (removed)")
+    except OSError as exc:
+        state = (
+            "some outputs were replaced, others not; run `cadata build` again" if swapping
+            else "no output was changed; free some space (or fix the permissions) and run `cadata build` again"
+        )
+        raise BuildError(f"{current}: cannot write ({exc.strerror or exc}); {state}") from None
+    finally:
         for temp, _ in staged:
             temp.unlink(missing_ok=True)
-        raise
-    changed = []
-    for temp, target in staged:
-        if target.is_file() and target.read_bytes() == temp.read_bytes():
-            temp.unlink()
-            continue
-        os.replace(temp, target)
-        changed.append(str(target.relative_to(root)))
-    for path in sorted((root / "datasets").glob("*.parquet")):
-        if f"datasets/{path.name}" not in outputs:
-            path.unlink()
-            changed.append(f"datasets/{path.name} (removed)")
     return changed

@@ -52,3 +52,31 @@ def datasets_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     shutil.copytree(_paths.datasets_dir(), copy)
     monkeypatch.setenv(_paths.DATASETS_ENV, str(copy))
     return copy
+
+
+#: The tables of the small checkout: the papers, and a few themed tables (one with a joined file).
+MINI_TABLES = ("papers", "kz_hotline_reports", "kz_hotline_report_shares", "ca_fighter_estimates", "uz_population")
+MINI_FILES = ("source_pages.csv", "kz_hotline_report_categories.csv", "datapackage.yaml")
+
+
+def make_mini_checkout(folder: Path) -> Path:
+    """A checkout with only a few tables, built once: the real build on a small input (fast)."""
+    from cadata.build import render, write
+
+    for part in ("curated", "schemas", "datasets", "src/cadata"):
+        (folder / part).mkdir(parents=True)
+    for name in MINI_TABLES:
+        for suffix in (".csv", ".yaml"):
+            shutil.copy2(ROOT / "curated" / f"{name}{suffix}", folder / "curated")
+        shutil.copy2(ROOT / "schemas" / f"{name}.json", folder / "schemas")
+    for name in MINI_FILES:
+        shutil.copy2(ROOT / "curated" / name, folder / "curated")
+    shutil.copy2(ROOT / "pyproject.toml", folder / "pyproject.toml")
+    write(folder, render(folder, None))
+    return folder
+
+
+@pytest.fixture(scope="module")
+def mini_checkout(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small checkout (a few tables), built; tests restore whatever they damage."""
+    return make_mini_checkout(tmp_path_factory.mktemp("mini") / "checkout")

@@ -98,3 +98,47 @@ def test_unreachable_url_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.Mo
     with pytest.raises(PackageError, match="cannot download"):
         cadata.load("kz_hotline_reports", package="http://127.0.0.1:9/pkg/")
     assert main(["fetch", "http://127.0.0.1:9/nothing/"]) == 1
+
+
+@pytest.fixture()
+def no_cache_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("CADATA_CACHE", "XDG_CACHE_HOME"):
+        monkeypatch.delenv(name, raising=False)
+
+
+def test_no_home_and_no_passwd_entry_is_a_clear_error(no_cache_env: None, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    import pwd
+
+    from cadata.packages import cache_dir
+
+    monkeypatch.delenv("HOME", raising=False)
+
+    def no_entry(uid: int) -> object:
+        raise KeyError(f"getpwuid(): uid not found: {uid}")
+
+    monkeypatch.setattr(pwd, "getpwuid", no_entry)
+    with pytest.raises(PackageError, match=r"HOME is not set and this user has no home directory; set \$CADATA_CACHE"):
+        cache_dir()
+    assert main(["fetch", "http://127.0.0.1:9/pkg/"]) == 1
+    err = capsys.readouterr().err
+    assert "set $CADATA_CACHE to a folder" in err and "Traceback" not in err
+
+
+def test_cache_that_is_a_file_is_named(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "cache").write_text("not a folder")
+    monkeypatch.setenv("CADATA_CACHE", str(tmp_path / "cache"))
+    assert main(["fetch", "http://127.0.0.1:9/pkg/"]) == 1
+    assert f"$CADATA_CACHE is {tmp_path / 'cache'}, which is not a folder" in capsys.readouterr().err
+    with pytest.raises(PackageError, match="not a folder"):
+        cadata.load("kz_hotline_reports", package="http://127.0.0.1:9/pkg/")
+    assert (tmp_path / "cache").read_text() == "not a folder"
+
+
+def test_relative_xdg_cache_home_is_ignored(no_cache_env: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from cadata.packages import cache_dir
+
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("XDG_CACHE_HOME", "relative/cache")
+    assert cache_dir() == tmp_path / "home" / ".cache" / "cadata"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert cache_dir() == tmp_path / "xdg" / "cadata"

@@ -4,6 +4,7 @@ a file read outside the package, a write into it, or a network connection."""
 from __future__ import annotations
 
 import contextlib
+import os
 import io
 import subprocess
 import sys
@@ -123,3 +124,53 @@ def test_the_guard_catches_network_and_writes(tmp_path: Path) -> None:
             env={"PATH": "/usr/bin:/bin", "PYTHONDONTWRITEBYTECODE": "1"},
         )
         assert result.returncode != 0 and message in result.stderr, result.stderr
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda: cadata.find_facts(iso3=1), r"iso3 must be text \(a str\), not int"),  # type: ignore[arg-type]
+        (lambda: cadata.find_facts(place=["KAZ"]), r"place must be text"),  # type: ignore[arg-type]
+        (lambda: cadata.erratum({}), r"erratum id must be text \(a str\), not dict"),  # type: ignore[arg-type]
+        (lambda: cadata.search(None), r"search text must be text \(a str\), not NoneType"),  # type: ignore[arg-type]
+        (lambda: cadata.search(""), r"search text is empty, which would match every fact"),
+        (lambda: cadata.search("   "), r"search text is empty"),
+        (lambda: cadata.find_facts(text=""), r"text is empty"),
+        (lambda: cadata.search("Soufan\udcff"), r"search text 'Soufan\\udcff' is not valid text: it holds a lone surrogate"),
+        (lambda: cadata.erratum("E00\ud800"), r"erratum id .* lone surrogate"),
+        (lambda: cadata.find_facts(iso3="\udcff"), r"iso3 .* lone surrogate"),
+        (lambda: cadata.cite_row("kz_hotline_reports", 2017), r"key must be text"),  # type: ignore[arg-type]
+        (lambda: cadata.load("kz_hotline_reports", backend=["arrow"]), r"unknown backend"),  # type: ignore[call-overload]
+    ],
+    ids=["iso3=1", "place list", "erratum({})", "search(None)", "search('')", "search blank", "find_facts text ''",
+         "surrogate search", "surrogate erratum", "surrogate find_facts", "cite_row int key", "backend list"],
+)
+def test_bad_api_arguments_are_clear_errors(call: object, message: str) -> None:
+    with pytest.raises(cadata.InvalidArgumentError, match=message) as caught:
+        call()  # type: ignore[operator]
+    assert isinstance(caught.value, cadata.CadataError) and isinstance(caught.value, TypeError | ValueError)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.one_of(st.text(), st.integers(), st.none(), st.binary(max_size=5), st.lists(st.text(max_size=3), max_size=2),
+                 st.sampled_from(["\udcff", "a\ud800b", "", " ", "UZB", "E001"])))
+def test_any_register_argument_is_an_answer_or_a_clear_error(value: object) -> None:
+    for call in (lambda: cadata.search(value), lambda: cadata.find_facts(iso3=value, text=value), lambda: cadata.erratum(value)):  # type: ignore[arg-type]
+        try:
+            call()
+        except cadata.CadataError as exc:
+            assert str(exc).strip()
+
+
+@pytest.mark.parametrize("argv", [[b"search", b"Soufan\xff"], [b"erratum", b"E\xed\xa0\x80"], [b"info", b"kz\xff"], [b"search", b""]])
+def test_shell_arguments_that_are_not_utf8_or_empty_exit_2(argv: list[bytes]) -> None:
+    result = subprocess.run([sys.executable, "-m", "cadata", *argv], capture_output=True)
+    assert result.returncode == 2, result
+    assert b"Traceback" not in result.stderr and result.stderr.strip() and result.stdout == b""
+
+
+def test_a_file_name_that_is_not_utf8_is_printed_escaped(tmp_path: Path) -> None:
+    out = bytes(tmp_path) + b"/pkg-\xff.zip"
+    result = subprocess.run([sys.executable, "-m", "cadata", "export", "--out", out, "--zip"], capture_output=True)
+    assert result.returncode == 0, result.stderr
+    assert b"pkg-\\udcff.zip" in result.stdout and Path(os.fsdecode(out)).is_file()

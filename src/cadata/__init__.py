@@ -21,7 +21,9 @@ from cadata.errors import (
     CadataError,
     CuratedDataError,
     IntegrityError,
+    InvalidArgumentError,
     MissingExtraError,
+    OutputError,
     UnknownDatasetError,
 )
 from cadata.loading import load
@@ -33,7 +35,9 @@ __all__ = [
     "CuratedDataError",
     "DatasetInfo",
     "IntegrityError",
+    "InvalidArgumentError",
     "MissingExtraError",
+    "OutputError",
     "UnknownDatasetError",
     "__version__",
     "cite_row",

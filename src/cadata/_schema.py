@@ -70,8 +70,8 @@ def _constraint_problems(label: str, field_type: object, constraints: object) ->
             value = constraints[key]
             if field_type not in ("integer", "number"):
                 problems.append(f"{label}: constraint {key} needs an integer or number field")
-            elif not (is_int(value) if field_type == "integer" else _is_number(value)):
-                problems.append(f"{label}: constraint {key} is {kind(value)}, expected {'an integer' if field_type == 'integer' else 'a number'}")
+            elif not (is_int(value) and -(2**63) <= value < 2**63 if field_type == "integer" else _is_number(value)):
+                problems.append(f"{label}: constraint {key} is {kind(value)}, expected {'a 64-bit integer' if field_type == 'integer' else 'a number'}")
     for key in ("minLength", "maxLength"):
         if key in constraints:
             value = constraints[key]

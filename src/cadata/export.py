@@ -125,9 +125,9 @@ def export(out: Path, fmt: Format = "parquet", as_zip: bool = False, force: bool
     from cadata.errors import OutputError
 
     out = out.resolve()
+    refuse_precious(out, "cadata export")
     target = out if not as_zip or out.suffix == ".zip" else out.with_name(out.name + ".zip")
     if as_zip:
-        refuse_precious(target, "cadata export")
         if os.path.lexists(target) and (target.is_dir() or not force):
             what = "is a folder" if target.is_dir() else "exists"
             raise OutputError(f"{target}: {what}; choose a new path{'' if target.is_dir() else ', or pass --force to replace it'}")

@@ -305,10 +305,10 @@ def check_card(path: Path, card: dict[str, Any], papers: dict[str, Paper]) -> li
             if ids is None:
                 problems.append(f"{path}: paper_id is {kind(value)}, expected a paper id or a list of them")
             problems += [f"{path}: paper_id {i!r} is not in curated/papers.csv" for i in ids or [] if i not in papers]
-        elif key == "period" and isinstance(value, int) and not isinstance(value, bool):
+        elif key == "period" and isinstance(value, int) and not isinstance(value, bool) and 1000 <= value <= 9999:
             continue  # a year
         elif not isinstance(value, str):
-            problems.append(f"{path}: {key} is {kind(value)}, expected text")
+            problems.append(f"{path}: {key} is {kind(value)}, expected text{' or a year' if key == 'period' else ''}")
     caveats = card.get("caveats", [])
     if not isinstance(caveats, list):
         problems.append(f"{path}: caveats is {kind(caveats)}, expected a list of texts")

@@ -54,8 +54,9 @@ def datasets_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return copy
 
 
-#: The tables of the small checkout: the papers, and a few themed tables (one with a joined file).
-MINI_TABLES = ("papers", "kz_hotline_reports", "kz_hotline_report_shares", "ca_fighter_estimates", "uz_population")
+#: The tables of the small checkout: the registers the others refer to, and a few themed tables.
+MINI_TABLES = ("papers", "footnotes", "units", "indicators", "kz_hotline_reports", "kz_hotline_report_shares", "ca_fighter_estimates",
+               "uz_labour_migrants")
 MINI_FILES = ("source_pages.csv", "kz_hotline_report_categories.csv", "datapackage.yaml")
 
 

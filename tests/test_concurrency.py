@@ -26,8 +26,8 @@ from cadata.errors import IntegrityError
 def _other_parquet(path: Path) -> bytes:
     """A valid Parquet file with the same columns and rows as ``path`` but other values."""
     table = pq.read_table(path)
-    index = table.column_names.index("reports")
-    changed = table.set_column(index, "reports", pa.array([1] * table.num_rows, pa.int64()))
+    index = table.column_names.index("low")
+    changed = table.set_column(index, "low", pa.array([1.0] * table.num_rows, table.schema.field("low").type))
     sink = pa.BufferOutputStream()
     pq.write_table(changed.replace_schema_metadata(table.schema.metadata), sink)
     return bytes(sink.getvalue().to_pybytes())
@@ -69,9 +69,9 @@ def test_a_load_parses_only_the_bytes_it_hashed(datasets_copy: Path) -> None:
             except IntegrityError:
                 seen.append("refused")
                 continue
-            column = table["reports"]
-            reports = column.to_pylist() if backend == "arrow" else list(column)
-            seen.append("described" if reports == list(expected["reports"]) else f"other: {reports}")
+            column = table["low"]
+            lows = column.to_pylist() if backend == "arrow" else list(column)
+            seen.append("described" if lows == list(expected["low"]) else f"other: {lows}")
         return seen
 
     try:
@@ -87,7 +87,7 @@ def test_duckdb_views_are_the_verified_tables(datasets_copy: Path) -> None:
     con = cadata.connect()
     path = datasets_copy / "kz_hotline_reports.parquet"
     path.write_bytes(_other_parquet(path))  # after connect: the views must not read the path again
-    rows = con.sql("select reports from kz_hotline_reports order by year").fetchall()
+    rows = con.sql("select low from kz_hotline_reports order by year_start").fetchall()
     assert [r[0] for r in rows] == [258, 365, 612, 2088, 2156, 2295, 3251]
 
 
@@ -107,8 +107,8 @@ def _edit_notes(root: Path, tables: list[str]) -> None:
 def test_loads_during_real_rebuilds_see_one_build_or_the_other(checkout: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """`cadata build` rewrites the datasets 20 times (between two builds A and B) while 4 threads
     load tables from them: no load fails, and each gives the table of A or of B."""
-    names = ["kz_hotline_reports", "ca_fighter_estimates", "uz_population", "errata"]
-    changed = ["kz_hotline_reports", "ca_fighter_estimates", "uz_population"]
+    names = ["kz_hotline_reports", "ca_fighter_estimates", "uz_labour_migrants", "errata", "facts"]
+    changed = ["kz_hotline_reports", "ca_fighter_estimates", "uz_labour_migrants"]
     monkeypatch.setenv(_paths.DATASETS_ENV, str(checkout / "datasets"))
     _edit_notes(checkout, changed)
     build_b = render(checkout, None)
@@ -117,7 +117,7 @@ def test_loads_during_real_rebuilds_see_one_build_or_the_other(checkout: Path, m
     frames_a = {n: cadata.load(n) for n in names}
     write(checkout, build_b)
     frames_b = {n: cadata.load(n) for n in names}
-    assert not frames_a["uz_population"].equals(frames_b["uz_population"])
+    assert not frames_a["uz_labour_migrants"].equals(frames_b["uz_labour_migrants"])
     done = threading.Event()
     problems: list[str] = []
     loads = [0]
@@ -154,7 +154,7 @@ def test_loads_during_real_rebuilds_see_one_build_or_the_other(checkout: Path, m
 def _small_descriptor(folder: Path, number: int) -> Path:
     """A package folder whose datapackage.json lists two of the shipped resources."""
     package = json.loads((_paths.datasets_dir() / "datapackage.json").read_text(encoding="utf-8"))
-    package["resources"] = [r for r in package["resources"] if r["name"] in ("uz_population", "kz_hotline_reports")]
+    package["resources"] = [r for r in package["resources"] if r["name"] in ("uz_labour_migrants", "kz_hotline_reports")]
     package["title"] = f"copy {number}"
     folder.mkdir(parents=True)
     (folder / "datapackage.json").write_text(json.dumps(package), encoding="utf-8")
@@ -174,8 +174,8 @@ def test_threads_share_the_descriptor_cache_safely(tmp_path: Path) -> None:
                 descriptor = folder / "datapackage.json"
                 os.utime(descriptor, ns=(turn * 1_000_000, turn * 1_000_000))
             assert _catalog.package(folder)["title"] == f"copy {number}"
-            assert _catalog.resource("uz_population", folder)["name"] == "uz_population"
-            assert _catalog.list_datasets(folder) == ["kz_hotline_reports", "uz_population"]
+            assert _catalog.resource("uz_labour_migrants", folder)["name"] == "uz_labour_migrants"
+            assert _catalog.list_datasets(folder) == ["kz_hotline_reports", "uz_labour_migrants"]
         return turn
 
     with ThreadPoolExecutor(max_workers=8) as pool:
@@ -188,7 +188,7 @@ def test_caches_stay_bounded_across_rebuilds(datasets_copy: Path) -> None:
     descriptor = datasets_copy / "datapackage.json"
     for turn in range(loading.CACHE_SIZE + 16):
         os.utime(descriptor, ns=(turn * 1_000_000_000, turn * 1_000_000_000))
-        cadata.load("uz_population")
+        cadata.load("uz_labour_migrants")
         assert len(loading._cache) <= loading.CACHE_SIZE
     assert len(_catalog._cache) <= _catalog.CACHE_SIZE
     first = Lru[str, int](2)
@@ -201,17 +201,17 @@ def test_caches_stay_bounded_across_rebuilds(datasets_copy: Path) -> None:
 
 def test_a_damaged_file_is_still_damage_not_a_rebuild(datasets_copy: Path) -> None:
     """The retry does not hide damage: nothing moved, so the message says what differs."""
-    path = datasets_copy / "uz_population.parquet"
+    path = datasets_copy / "uz_labour_migrants.parquet"
     path.write_bytes(path.read_bytes()[:-1] + b"\0")
-    with pytest.raises(IntegrityError, match=r"uz_population\.parquet.*sha256 is .*reinstall cadata") as caught:
-        cadata.load("uz_population")
+    with pytest.raises(IntegrityError, match=r"uz_labour_migrants\.parquet.*sha256 is .*reinstall cadata") as caught:
+        cadata.load("uz_labour_migrants")
     assert "rebuild" not in str(caught.value)
 
 
 def test_a_file_changing_under_both_attempts_says_so(datasets_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Where no build holds the lock (another writer), a file that changes between the two reads
     is reported as a change during the read, not as a broken install."""
-    path = datasets_copy / "uz_population.parquet"
+    path = datasets_copy / "uz_labour_migrants.parquet"
     good = path.read_bytes()
     real = loading._integrity.read_verified
     calls = [0]
@@ -224,5 +224,5 @@ def test_a_file_changing_under_both_attempts_says_so(datasets_copy: Path, monkey
 
     monkeypatch.setattr(loading._integrity, "read_verified", changing)
     with pytest.raises(IntegrityError, match=r"datasets changed during the read \(a rebuild\?\)"):
-        cadata.load("uz_population")
+        cadata.load("uz_labour_migrants")
     assert calls[0] == 2

@@ -150,7 +150,7 @@ def _outputs(root: Path) -> dict[str, str]:
     return {k: v for k, v in _tree(root).items() if k.startswith(("datasets", "src"))}
 
 
-@pytest.mark.parametrize("calls", [1, 2, 8], ids=["first file", "datapackage.json", "last file"])
+@pytest.mark.parametrize("calls", [1, 2, 11], ids=["first file", "datapackage.json", "last file"])
 def test_build_on_a_full_disk_changes_nothing_and_leaves_no_staging_file(
     mini_checkout: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, calls: int
 ) -> None:
@@ -159,7 +159,7 @@ def test_build_on_a_full_disk_changes_nothing_and_leaves_no_staging_file(
     fresh = render(root, None)
     for rel in fresh:  # make every output stale, so that the build stages every file
         (root / rel).write_bytes((root / rel).read_bytes() + b"\n")
-    assert len(fresh) == 8 and sorted(fresh)[1] == "datasets/datapackage.json"
+    assert len(fresh) == 11 and sorted(fresh)[1] == "datasets/datapackage.json"
     before = _outputs(root)
     _disk_full_after(monkeypatch, calls)
     with pytest.raises(BuildError, match=r"cannot write \(No space left on device\); no output was changed"):
@@ -173,11 +173,11 @@ def test_build_on_a_full_disk_changes_nothing_and_leaves_no_staging_file(
 def test_cli_build_on_a_full_disk_is_one_clear_error(mini_checkout: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     root = tmp_path / "checkout"
     shutil.copytree(mini_checkout, root)
-    parquet = root / "datasets" / "uz_population.parquet"
+    parquet = root / "datasets" / "uz_labour_migrants.parquet"
     parquet.write_bytes(b"stale")
     _disk_full_after(monkeypatch, 1)
     assert main(["build", "--root", str(root)]) == 1
     err = capsys.readouterr().err
-    assert "uz_population.parquet: cannot write (No space left on device)" in err and "Traceback" not in err
+    assert "uz_labour_migrants.parquet: cannot write (No space left on device)" in err and "Traceback" not in err
     assert parquet.read_bytes() == b"stale"
     assert [p.name for p in (root / "datasets").iterdir() if p.name.startswith(".")] == []

@@ -104,6 +104,8 @@ CARD, SCHEMA = "curated/kz_hotline_reports.yaml", "schemas/kz_hotline_reports.js
 DAMAGES = [
     Damage("cell over 131,072 characters", R, set_cell(R, 1, "note", "x" * HUGE_CELL),
            r"kz_hotline_reports\.csv, line \d+: not readable as CSV \(field larger than field limit"),
+    Damage("cell over 131,072 characters, csv limit raised", R, set_cell(R, 1, "note", "x" * HUGE_CELL),
+           r"kz_hotline_reports\.csv, row 1 \(line 2\), column note: a cell of 131,073 characters; a cell holds at most 131,072"),
     Damage("40-digit integer", R, set_cell(R, 2, "year_start", "1" * 40),
            r"kz_hotline_reports\.csv, row 2 \(line 3\), column year_start: '1{40}' is too large: integers are 64-bit"),
     Damage("5,000-digit integer", R, set_cell(R, 2, "line", "7" * 5000),
@@ -175,7 +177,12 @@ def damaged(mini_checkout: Path) -> Iterator[Callable[[Damage], list[str]]]:
 
 @pytest.mark.parametrize("damage", DAMAGES, ids=[d.kind for d in DAMAGES])
 def test_damage_is_named_by_file_row_and_column(damaged: Callable[[Damage], list[str]], damage: Damage) -> None:
-    problems = damaged(damage)
+    limit = csv.field_size_limit()  # process-wide: frictionless raises it once it has read a CSV
+    csv.field_size_limit(1 << 30 if "csv limit raised" in damage.kind else HUGE_CELL - 1)
+    try:
+        problems = damaged(damage)
+    finally:
+        csv.field_size_limit(limit)
     assert any(re.search(damage.expected, p) for p in problems), problems
     assert all(len(p) < 2_000 for p in problems), "a message quotes a damaged value at length"
 

@@ -23,6 +23,8 @@ if TYPE_CHECKING:
 _INTEGER = re.compile(r"-?[0-9]+")
 _NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?")
 INT64 = (-(2**63), 2**63 - 1)
+#: The longest cell a curated CSV may hold (the csv module's default field limit).
+MAX_CELL = 131_072
 
 
 @dataclass(frozen=True)
@@ -79,7 +81,7 @@ def read_rows(path: Path) -> tuple[list[str], list[dict[str, str]]]:
         raise CuratedDataError(
             [
                 f"{where(path, None)}, line {reader.line_num}: not readable as CSV ({exc}); a cell holds at most "
-                f"{csv.field_size_limit():,} characters, and every quoted cell must be closed"
+                f"{MAX_CELL:,} characters, and every quoted cell must be closed"
             ]
         ) from None
     for number, row in enumerate(rows):
@@ -87,6 +89,10 @@ def read_rows(path: Path) -> tuple[list[str], list[dict[str, str]]]:
             raise CuratedDataError(
                 [f"{where(path, number)}: has a different number of cells than the header; fix the quoting"]
             )
+    # the csv module's limit is process-wide (frictionless raises it): cadata keeps its own
+    if long := [f"{where(path, n, c)}: a cell of {len(v):,} characters; a cell holds at most {MAX_CELL:,}"
+                for n, row in enumerate(rows) for c, v in row.items() if len(v) > MAX_CELL]:
+        raise CuratedDataError(long)
     return header, rows
 
 

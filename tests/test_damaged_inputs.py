@@ -134,6 +134,9 @@ DAMAGES = [
            r"kz_hotline_reports\.json: field \d+ \('low'\) has type the text 'geopoint', which cadata does not support"),
     Damage("constraints a list", SCHEMA, schema_edit(lambda s: _field(s, "year_start").update(constraints=["required"])),
            r"kz_hotline_reports\.json: field \d+ \('year_start'\): constraints is a list, expected an object"),
+    Damage("categories not a list of value and label", "schemas/kz_hotline_report_shares.json",
+           schema_edit(lambda s: _field(s, "category").update(categories=["online_abuse_bullying"])),
+           r"kz_hotline_report_shares\.json: field 1 \('category'\): categories is a list, expected a list of"),
     Damage("minimum beyond 64 bits", SCHEMA, schema_edit(lambda s: _field(s, "year_start")["constraints"].update(minimum=10**40)),  # type: ignore[attr-defined]
            r"field \d+ \('year_start'\): constraint minimum is the number 1000+, expected a 64-bit integer"),
     Damage("YAML alias bomb in caveats", CARD, text_edit(lambda t: t.split("caveats:")[0] + alias_bomb()),
@@ -320,7 +323,7 @@ def schema_damage(draw: st.DrawFn) -> tuple[str, bytes]:
     schema = json.loads(data)
     fields = schema["fields"]
     field = fields[draw(st.integers(0, len(fields) - 1))]
-    how = draw(st.sampled_from(["type", "no type", "constraints", "constraint value", "nesting", "not utf-8", "truncated", "fields", "huge integer"]))
+    how = draw(st.sampled_from(["type", "no type", "constraints", "constraint value", "categories", "nesting", "not utf-8", "truncated", "fields", "huge integer"]))
     if how == "not utf-8":
         return file, _insert(data, draw(st.integers(0, len(data))), b"\xff")
     if how == "truncated":
@@ -335,6 +338,8 @@ def schema_damage(draw: st.DrawFn) -> tuple[str, bytes]:
         field["type"] = draw(st.one_of(st.text(max_size=10).filter(lambda t: t not in ("integer", "number", "string", "boolean")), NOT_TEXT))
     elif how == "no type":
         del field["type"]
+    elif how == "categories":
+        field["categories"] = draw(st.one_of(NOT_TEXT.filter(lambda v: not isinstance(v, list) or v), st.text(max_size=5)))
     elif how == "constraints":
         field["constraints"] = draw(st.one_of(st.lists(st.text(max_size=5), max_size=3), st.text(max_size=5), st.integers(), st.none()))
     elif how == "constraint value":

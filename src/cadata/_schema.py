@@ -115,6 +115,11 @@ def _field_problems(number: int, field: object, seen: list[str]) -> list[str]:
         problems.append(f"{label}: derived is {kind(field['derived'])}, expected true or false")
     if "constraints" in field:
         problems += _constraint_problems(label, field_type, field["constraints"])
+    categories = field.get("categories", [])
+    if not isinstance(categories, list) or not all(
+        isinstance(c, dict) and isinstance(c.get("value"), str | int) and isinstance(c.get("label"), str) for c in categories
+    ):
+        problems.append(f"{label}: categories is {kind(categories)}, expected a list of {{\"value\": ..., \"label\": \"text\"}}")
     return problems
 
 

@@ -114,6 +114,26 @@ class Events(pa.DataFrameModel):
         ordered = True
 
 
+class FactSources(pa.DataFrameModel):
+    """Who each attributed or footnoted fact comes from (``fact_sources``)."""
+
+    fact_id: Series[pd.StringDtype] = pa.Field(nullable=False)
+    attributed_to: Series[pd.StringDtype] = pa.Field(nullable=True)
+    attributed_source_id: Series[pd.StringDtype] = pa.Field(nullable=True)
+    footnote: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1)
+    cited_footnote: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1)
+    cited_source_id: Series[pd.StringDtype] = pa.Field(nullable=True)
+    note: Series[pd.StringDtype] = pa.Field(nullable=True)
+    paper_id: Series[pd.StringDtype] = pa.Field(nullable=False)
+    page: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=6, le=214)
+    line: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=1, le=8240)
+    quote: Series[pd.StringDtype] = pa.Field(nullable=False)
+
+    class Config:
+        strict = True
+        ordered = True
+
+
 class Facts(pa.DataFrameModel):
     """Every quantitative statement of the volume (``facts``)."""
 
@@ -633,6 +653,25 @@ class PewMuslimAttitudes(pa.DataFrameModel):
     year_end: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1000, le=2100)
     attributed_to: Series[pd.StringDtype] = pa.Field(nullable=True)
     footnote: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1)
+    note: Series[pd.StringDtype] = pa.Field(nullable=True)
+    paper_id: Series[pd.StringDtype] = pa.Field(nullable=False)
+    page: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=6, le=214)
+    line: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=1, le=8240)
+    quote: Series[pd.StringDtype] = pa.Field(nullable=False)
+
+    class Config:
+        strict = True
+        ordered = True
+
+
+class SourcesCited(pa.DataFrameModel):
+    """Sources the volume cites for its numbers (``sources_cited``)."""
+
+    source_id: Series[pd.StringDtype] = pa.Field(nullable=False)
+    name: Series[pd.StringDtype] = pa.Field(nullable=False)
+    label: Series[pd.StringDtype] = pa.Field(nullable=False)
+    kind: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['government', 'international_organization', 'think_tank', 'ngo', 'media', 'academic', 'expert', 'company', 'author_own_study', 'unspecified'])
+    named: Series[pd.BooleanDtype] = pa.Field(nullable=False)
     note: Series[pd.StringDtype] = pa.Field(nullable=True)
     paper_id: Series[pd.StringDtype] = pa.Field(nullable=False)
     page: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=6, le=214)

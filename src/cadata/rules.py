@@ -322,3 +322,49 @@ def errata_link_problems(tables: Tables, schemas: Mapping[str, dict[str, Any]]) 
                 if erratum not in listed.get((table, key), set()):
                     problems.append((table, position, f"note cites [erratum {erratum}], which does not list this row"))
     return problems
+
+
+# --- fact_sources: the chain of a number (cadata.triangulate) -------------------------------------
+
+
+def _attribution_resolved(df: pd.DataFrame, _: Tables) -> pd.Series:
+    return _rowwise(df, lambda r: _na(r["attributed_to"]) == _na(r["attributed_source_id"]))
+
+
+def _cited_footnote_is_the_facts(df: pd.DataFrame, tables: Tables) -> pd.Series:
+    """cited_footnote is empty exactly when cited_source_id is; it is the fact's footnote, or an
+    earlier footnote where the fact's footnote is "Ibid."."""
+    notes = tables.get("footnotes")
+    texts = {} if notes is None else dict(zip(notes["footnote"].astype(int), notes["text"].astype(str), strict=True))
+
+    def ok(r: Row) -> bool:
+        if _na(r["cited_footnote"]) != _na(r["cited_source_id"]):
+            return False
+        if _na(r["cited_footnote"]):
+            return True
+        if _na(r["footnote"]):
+            return False
+        own, cited = int(r["footnote"]), int(r["cited_footnote"])
+        return cited == own or (cited < own and texts.get(own, "").strip().lower().startswith("ibid"))
+
+    return _rowwise(df, ok)
+
+
+def _one_source_per_footnote(df: pd.DataFrame, _: Tables) -> pd.Series:
+    sources = df.groupby("cited_footnote", observed=True)["cited_source_id"].transform("nunique")
+    return (sources.fillna(1) <= 1).astype(bool)
+
+
+def _same_paper_as_fact(df: pd.DataFrame, tables: Tables) -> pd.Series:
+    facts = tables.get("facts")
+    papers = {} if facts is None else dict(zip(facts["fact_id"].astype(str), facts["paper_id"].astype(str), strict=True))
+    return _rowwise(df, lambda r: papers.get(str(r["fact_id"])) == r["paper_id"])
+
+
+RULES["fact_sources"] = [
+    Rule("attribution_resolved", "attributed_source_id is set exactly where the fact's attributed_to is", _attribution_resolved),
+    Rule("cited_footnote_is_the_facts", "cited_footnote is set exactly with cited_source_id, and is the fact's footnote or, for an "
+         "Ibid., an earlier one", _cited_footnote_is_the_facts, needs=("footnotes",)),
+    Rule("one_source_per_footnote", "every row citing one footnote names the same source", _one_source_per_footnote),
+    Rule("same_paper_as_fact", "the attribution is printed in the fact's paper", _same_paper_as_fact, needs=("facts",)),
+]

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from cadata.models import CaNatoPartnershipParticipation
     from cadata.models import Errata
     from cadata.models import Events
+    from cadata.models import FactSources
     from cadata.models import Facts
     from cadata.models import FighterEstimates
     from cadata.models import Footnotes
@@ -35,6 +36,7 @@ if TYPE_CHECKING:
     from cadata.models import OsceFieldPresenceEvents
     from cadata.models import Papers
     from cadata.models import PewMuslimAttitudes
+    from cadata.models import SourcesCited
     from cadata.models import UnitedCyberCaliphateClaims
     from cadata.models import Units
     from cadata.models import UzAfghanistanInfrastructureProjects
@@ -47,6 +49,7 @@ __all__ = [
     "ca_nato_partnership_participation",
     "errata",
     "events",
+    "fact_sources",
     "facts",
     "fighter_estimates",
     "footnotes",
@@ -66,6 +69,7 @@ __all__ = [
     "osce_field_presence_events",
     "papers",
     "pew_muslim_attitudes",
+    "sources_cited",
     "united_cyber_caliphate_claims",
     "units",
     "uz_afghanistan_infrastructure_projects",
@@ -93,6 +97,11 @@ def errata() -> DataFrame[Errata]:
 def events() -> DataFrame[Events]:
     """Dated events mentioned in the volume. Data card: ``cadata.info("events")``."""
     return cast("DataFrame[Events]", load("events"))
+
+
+def fact_sources() -> DataFrame[FactSources]:
+    """Who each attributed or footnoted fact comes from. Data card: ``cadata.info("fact_sources")``."""
+    return cast("DataFrame[FactSources]", load("fact_sources"))
 
 
 def facts() -> DataFrame[Facts]:
@@ -188,6 +197,11 @@ def papers() -> DataFrame[Papers]:
 def pew_muslim_attitudes() -> DataFrame[PewMuslimAttitudes]:
     """Muslim attitudes in Kazakhstan, Kyrgyzstan and Afghanistan (Pew Research Center survey). Data card: ``cadata.info("pew_muslim_attitudes")``."""
     return cast("DataFrame[PewMuslimAttitudes]", load("pew_muslim_attitudes"))
+
+
+def sources_cited() -> DataFrame[SourcesCited]:
+    """Sources the volume cites for its numbers. Data card: ``cadata.info("sources_cited")``."""
+    return cast("DataFrame[SourcesCited]", load("sources_cited"))
 
 
 def united_cyber_caliphate_claims() -> DataFrame[UnitedCyberCaliphateClaims]:

@@ -30,7 +30,7 @@ class Assembly:
 
 
 #: Tables that register the volume rather than hold its figures by theme.
-REGISTERS = frozenset({"papers", "footnotes", "events", "facts", "errata", "indicators", "units"})
+REGISTERS = frozenset({"papers", "footnotes", "events", "facts", "errata", "indicators", "units", "sources_cited", "fact_sources"})
 
 
 def _hotline_shares(df: pd.DataFrame, tables: Tables, curated: Path) -> pd.DataFrame:
@@ -193,8 +193,33 @@ def _unchanged(df: pd.DataFrame, tables: Tables, curated: Path) -> pd.DataFrame:
     return df
 
 
+def _fact_sources(df: pd.DataFrame, tables: Tables, curated: Path) -> pd.DataFrame:
+    """Copy each fact's attributed_to and footnote from facts; every fact that has either has
+    exactly one row (a fact left out, or a row for a fact without them, stops the build)."""
+    import pandas as pd
+
+    facts = tables["facts"].set_index("fact_id")
+    sourced = facts[facts["attributed_to"].notna() | facts["footnote"].notna()]
+    path = curated / "fact_sources.csv"
+    problems = [
+        f"{where(path, None)}: fact {fact_id!r} has an attribution or a footnote but no row; add one naming its sources"
+        for fact_id in sourced.index if fact_id not in set(df["fact_id"])
+    ]
+    problems += [
+        f"{where(path, i, 'fact_id')}: fact {fact_id!r} has no attributed_to and no footnote in facts; remove the row"
+        for i, fact_id in enumerate(df["fact_id"]) if fact_id not in sourced.index
+    ]
+    if problems:
+        raise CuratedDataError(problems)
+    out = df.copy()
+    out.insert(1, "attributed_to", pd.Series([sourced.at[i, "attributed_to"] for i in df["fact_id"]], dtype="string"))
+    out.insert(3, "footnote", pd.Series([sourced.at[i, "footnote"] for i in df["fact_id"]], dtype="Int64"))
+    return out
+
+
 ASSEMBLIES: dict[str, Assembly] = {
     "errata": Assembly(frozenset(), _unchanged, needs_all=True),
+    "fact_sources": Assembly(frozenset({"attributed_to", "footnote"}), _fact_sources, needs=("facts",)),
     "facts": Assembly(frozenset({"source_table", "row_key"}), _facts, needs_themed=True),
     "papers": Assembly(frozenset({"first_page", "last_page", "page"}), _papers),
     "fighter_estimates": Assembly(frozenset(), _fighter_estimates, needs=("ca_fighter_estimates",)),

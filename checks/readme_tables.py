@@ -14,7 +14,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
 START, END = "<!-- tables -->", "<!-- /tables -->"
-REGISTERS = ("errata", "events", "facts", "footnotes", "indicators", "papers", "units")
+REGISTERS = ("errata", "events", "fact_sources", "facts", "footnotes", "indicators", "papers", "sources_cited", "units")
 
 
 def _source(card: dict) -> str:
@@ -44,7 +44,9 @@ def render(descriptor: dict) -> str:
              "`facts` (every observation of the volume once: the text's statements and every themed table's",
              "printed numbers, linked to their rows), `events` (every dated event), `errata` (every problem found",
              "in the source, linked both ways with the rows it touches), and the vocabularies `indicators` (every",
-             "quantity once, with its unit) and `units`.", "", *_table(registers)]
+             "quantity once, with its unit) and `units`; `sources_cited` (every source the volume names for a number,",
+             "with its kind) and `fact_sources` (each attributed or footnoted fact's chain: the source the author",
+             "names, the footnote, the source it names), which `cadata compare` reads.", "", *_table(registers)]
     return "\n".join(lines)
 
 

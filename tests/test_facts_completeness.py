@@ -99,7 +99,8 @@ def test_exclusions_are_few_and_reasoned(lines: list[str]) -> None:
     assert not [k for k in excluded if YEAR.fullmatch(k[1])], "years are dates by rule; do not list them"
 
 
-THEMED = [n for n in cadata.list_datasets() if n not in ("papers", "footnotes", "events", "facts", "errata", "indicators", "units", "osce_field_presence_events")]
+THEMED = [n for n in cadata.list_datasets() if n not in ("papers", "footnotes", "events", "facts", "errata", "indicators", "units",
+                                                         "sources_cited", "fact_sources", "osce_field_presence_events")]
 
 
 @pytest.mark.parametrize("table", THEMED)

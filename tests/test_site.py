@@ -71,3 +71,21 @@ def test_chromium_renders_the_page(site: Path, tmp_path: Path, page: str) -> Non
         capture_output=True, text=True, timeout=120,
     ).stdout
     assert "<table>" in dom and "cadata" in dom
+
+
+def test_estimates_side_by_side_have_a_chart_per_indicator_and_country(site: Path) -> None:
+    from cadata.triangulate import comparable
+
+    index = (site / "index.html").read_text(encoding="utf-8")
+    assert "Estimates side by side" in index
+    for indicator, iso3 in comparable():
+        name = f"{indicator}-{iso3}"
+        assert f'href="compare/{name}.html"' in index
+        page = (site / "compare" / f"{name}.html").read_text(encoding="utf-8")
+        for target in re.findall(r'(?:href|src)="([^"#]+)"', page):
+            assert not target.startswith(("http:", "https:", "//")) and (site / "compare" / target).resolve().is_file(), (name, target)
+        svg = (site / "charts" / "compare" / f"{name}.svg").read_text(encoding="utf-8")
+        assert "</svg>" in svg and f'src="../charts/compare/{name}.svg"' in page
+    assert {("foreign_fighters", c) for c in ("KAZ", "KGZ", "TJK", "TKM", "UZB")} | {("fighters_relocated", "AFG")} <= set(comparable())
+    uzb = (site / "charts" / "compare" / "foreign_fighters-UZB.svg").read_text(encoding="utf-8")
+    assert "Soufan Center: more than 1,500" in uzb and "undated" in uzb  # labelled marks, text kept in the SVG

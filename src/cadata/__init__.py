@@ -32,6 +32,7 @@ from cadata.tables import __all__ as _table_loaders
 
 __all__ = [
     "CadataError",
+    "Comparison",
     "CuratedDataError",
     "DatasetInfo",
     "IntegrityError",
@@ -41,6 +42,7 @@ __all__ = [
     "UnknownDatasetError",
     "__version__",
     "cite_row",
+    "compare",
     "connect",
     "erratum",
     "find_facts",
@@ -55,10 +57,11 @@ if TYPE_CHECKING:
     from cadata.cards import DatasetInfo, info
     from cadata.registers import cite_row, erratum, find_facts, search
     from cadata.sql import connect
+    from cadata.triangulate import Comparison, compare
 
 
 def __getattr__(name: str) -> Any:
-    """Import the data-card, SQL and register APIs on first use (they cost start-up time)."""
+    """Import the data-card, SQL, register and triangulation APIs on first use (they cost start-up time)."""
     if name in ("info", "DatasetInfo"):
         from cadata import cards
 
@@ -67,6 +70,10 @@ def __getattr__(name: str) -> Any:
         from cadata.sql import connect
 
         return connect
+    if name in ("compare", "Comparison"):
+        from cadata import triangulate
+
+        return getattr(triangulate, name)
     if name in ("find_facts", "search", "erratum", "cite_row"):
         from cadata import registers
 

@@ -61,6 +61,10 @@ def _parser() -> _Parser:
     cite_row = sub.add_parser("cite-row", help="where a row's value is printed, and how to cite it")
     cite_row.add_argument("name")
     cite_row.add_argument("key", help="the row's primary key values joined by '|'")
+    compare = sub.add_parser("compare", help="every estimate of a quantity side by side, with its source chain and agreement")
+    compare.add_argument("indicator", help="an indicator code (cadata show indicators), e.g. foreign_fighters")
+    compare.add_argument("--iso3", help="only estimates about this country (ISO 3166-1 alpha-3, e.g. UZB)")
+    compare.add_argument("--year", type=int, help="only estimates whose years include this one (and undated ones)")
     docs = sub.add_parser("docs", help="build a static site of data cards with charts (needs the docs extra)")
     docs.add_argument("--out", type=Path, required=True)
     build = sub.add_parser("build", help="build datasets/ from curated/ (source checkout only)")
@@ -206,6 +210,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             from cadata.registers import cite_row as where_printed
 
             print(where_printed(args.name, args.key))
+            return EXIT_OK
+        if args.command == "compare":
+            from cadata.triangulate import compare as line_up
+
+            print(line_up(args.indicator, args.iso3, args.year))
             return EXIT_OK
         if args.command == "docs":
             from cadata.site import build_site

@@ -224,6 +224,9 @@ def build_site(out: Path) -> Path:
             "Global Security in Central Asia</em>. Every row carries its paper, printed page, source line and a verbatim quote.</p>"
             f"<table><tr><th>table</th><th>rows</th><th>size</th><th>what it holds</th></tr>{''.join(rows)}</table>"
         )
+        from cadata import site_compare
+
+        index += site_compare.write(staging, _page)  # estimates side by side (cadata compare)
         (staging / "index.html").write_text(_page("cadata tables", index), encoding="utf-8")
         marker = {"written_by": "cadata docs", "version": __version__, "files": sorted(contents(staging))}
         (staging / MARKER).write_text(json.dumps(marker, indent=1) + "\n", encoding="utf-8")

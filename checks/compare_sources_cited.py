@@ -1,12 +1,13 @@
 """Compare fact_sources and sources_cited with their second reading.
 
-``checks/second_transcription/fact_sources.csv`` is a second reading, from the source text
-alone, of the judgement columns for a random half of the rows of ``curated/fact_sources.csv``
-(seed and method: ``checks/second_transcription/NOTES_sources_cited.md``): which source the
+``checks/second_transcription/fact_sources.csv`` is a blind second reading, from the source
+text alone, of the judgement columns of every row of ``curated/fact_sources.csv``
+(``checks/second_transcription/NOTES_fact_sources_blind.md``; differences settled in
+``RESOLUTIONS.md``): which source the
 attribution names and its kind, which footnote names the outside source (the fact's own,
 or the one an "Ibid." repeats), which source that is and its kind. The second reading
 writes sources by name, as printed; a name agrees with the curated source when more than
-half of its words are words of the source's name or label (so "Reporter Without Borders"
+half of its words (or of its words outside brackets) are words of the source's name or label (so "Reporter Without Borders"
 and "Reporters Without Borders" agree, "official sources" and "open sources" do not).
 
 ``python checks/compare_sources_cited.py`` prints every difference (exit 1 if any).
@@ -38,9 +39,12 @@ def words(text: str) -> set[str]:
 
 def same_source(second_name: str, source: dict[str, str]) -> bool:
     """Whether a name read in the second pass names the curated source (see the module doc)."""
-    said = words(second_name)
     known = words(source["name"]) | words(source["label"])
-    return bool(said) and len(said & known) * 2 > len(said)
+    for name in (second_name, re.sub(r"\s*\(.*?\)", "", second_name)):  # a title in brackets is not the name
+        said = words(name)
+        if said and len(said & known) * 2 > len(said):
+            return True
+    return False
 
 
 def compare(curated_dir: Path = ROOT / "curated", second: Path = SECOND) -> list[str]:

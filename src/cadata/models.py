@@ -670,7 +670,7 @@ class SourcesCited(pa.DataFrameModel):
     source_id: Series[pd.StringDtype] = pa.Field(nullable=False)
     name: Series[pd.StringDtype] = pa.Field(nullable=False)
     label: Series[pd.StringDtype] = pa.Field(nullable=False)
-    kind: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['government', 'international_organization', 'think_tank', 'ngo', 'media', 'academic', 'expert', 'company', 'author_own_study', 'unspecified'])
+    kind: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['government', 'international_organization', 'think_tank', 'ngo', 'media', 'academic', 'expert', 'company', 'author_own_study', 'armed_group', 'unspecified'])
     named: Series[pd.BooleanDtype] = pa.Field(nullable=False)
     note: Series[pd.StringDtype] = pa.Field(nullable=True)
     paper_id: Series[pd.StringDtype] = pa.Field(nullable=False)

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from cadata._catalog import list_datasets
 from cadata.errors import (
     CadataError,
+    ContractError,
     CuratedDataError,
     IntegrityError,
     InvalidArgumentError,
@@ -39,8 +40,11 @@ __all__ = [
     "InvalidArgumentError",
     "MissingExtraError",
     "OutputError",
+    "ContractError",
     "UnknownDatasetError",
     "__version__",
+    "catalog",
+    "check",
     "cite_row",
     "compare",
     "connect",
@@ -55,17 +59,27 @@ __all__ = [
 
 if TYPE_CHECKING:
     from cadata.cards import DatasetInfo, info
+    from cadata.overview import catalog
+    from cadata.validation import check
     from cadata.registers import cite_row, erratum, find_facts, search
     from cadata.sql import connect
     from cadata.triangulate import Comparison, compare
 
 
 def __getattr__(name: str) -> Any:
-    """Import the data-card, SQL, register and triangulation APIs on first use (they cost start-up time)."""
+    """Import the data-card, catalog, contract, SQL, register and triangulation APIs on first use (they cost start-up time)."""
     if name in ("info", "DatasetInfo"):
         from cadata import cards
 
         return getattr(cards, name)
+    if name == "catalog":
+        from cadata.overview import catalog
+
+        return catalog
+    if name == "check":
+        from cadata.validation import check
+
+        return check
     if name == "connect":
         from cadata.sql import connect
 

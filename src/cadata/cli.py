@@ -43,6 +43,9 @@ def _parser() -> _Parser:
     info = sub.add_parser("info", help="print a table's data card and citation")
     info.add_argument("name")
     sub.add_parser("validate", help="validate every table (pandera) and the data package (frictionless)")
+    check = sub.add_parser("check", help="check your own copy or extension of a table (CSV or Parquet) against its contract")
+    check.add_argument("name")
+    check.add_argument("file", type=Path)
     export = sub.add_parser("export", help="write a self-contained Frictionless data package")
     export.add_argument("--out", type=Path, required=True, help="a new folder, or with --zip the .zip file")
     export.add_argument("--format", choices=["parquet", "csv", "both"], default="parquet")
@@ -121,6 +124,24 @@ def _validate() -> int:
     return EXIT_FAILED if failed else EXIT_OK
 
 
+def _check(name: str, file: Path) -> int:
+    """Check a user's table file against the contract of table ``name`` (docs/contracts.md)."""
+    from cadata.validation import contract_failures, read_user_table
+
+    frame, first_line = read_user_table(file)
+    failures = contract_failures(name, frame)
+    for f in failures:
+        where = f"line {f.row + first_line}" if first_line and f.row is not None else (f"row {f.row}" if f.row is not None else "")
+        at = ", ".join(p for p in (where, f"column {f.column}" if f.column else "") if p) or "the table"
+        value = f" (value {f.value!r})" if f.column else ""
+        print(f"{file}: {at}: breaks {f.rule}{value}", file=sys.stderr)
+    if failures:
+        print(f"{file}: {len(failures)} breach(es) of the contract of {name}; see docs/contracts.md", file=sys.stderr)
+        return EXIT_FAILED
+    print(f"{file}: keeps the contract of {name} ({len(frame)} rows)")
+    return EXIT_OK
+
+
 def _build(check: bool, root: Path | None, dry_run: bool = False, only: list[str] | None = None) -> int:
     from cadata import _paths
     from cadata.build import render, stale, write
@@ -177,6 +198,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return EXIT_OK
         if args.command == "validate":
             return _validate()
+        if args.command == "check":
+            return _check(args.name, args.file)
         if args.command == "export":
             from cadata.export import export
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class CadataError(Exception):
     """Base class of every error cadata raises on purpose."""
@@ -28,6 +30,22 @@ class CuratedDataError(CadataError):
 
 class OutputError(CadataError):
     """An output path cadata will not write: replacing it could delete files cadata did not write."""
+
+
+class ContractError(CadataError, ValueError):
+    """A table breaks its contract (docs/contracts.md); ``failures`` lists every breach."""
+
+    def __init__(self, name: str, failures: list[Any]) -> None:
+        from cadata.validation import describe
+
+        self.name = name
+        self.failures = failures
+        shown = [f"  {describe(f)}" for f in failures[:50]]
+        more = [f"  ... and {len(failures) - 50} more"] if len(failures) > 50 else []
+        super().__init__(
+            "\n".join([f"{name}: {len(failures)} breach(es) of its contract (row = 0-based position):", *shown, *more,
+                        "fix these rows, or see docs/contracts.md for what the contract requires"])
+        )
 
 
 class BuildError(CadataError):

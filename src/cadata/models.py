@@ -11,841 +11,1058 @@ from pandera.typing import Series
 
 
 class CaFighterEstimates(pa.DataFrameModel):
-    """Approximate number of fighters from the Central Asian countries, by source (``ca_fighter_estimates``)."""
+    """Approximate number of fighters from the Central Asian countries, by source (``ca_fighter_estimates``).
 
-    table_column: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['fighters_open_sources', 'fighters_intelligence_services', 'killed', 'returned', 'convicted'])
-    indicator: Series[pd.StringDtype] = pa.Field(nullable=False)
-    unit: Series[pd.StringDtype] = pa.Field(nullable=False)
-    value: Series[pd.Float64Dtype] = pa.Field(nullable=True)
-    low: Series[pd.Float64Dtype] = pa.Field(nullable=True)
-    high: Series[pd.Float64Dtype] = pa.Field(nullable=True)
-    qualifier: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=['over', 'at_least', 'nearly', 'about', 'up_to', 'less_than'])
-    as_printed: Series[pd.StringDtype] = pa.Field(nullable=True)
-    place: Series[pd.StringDtype] = pa.Field(nullable=True)
-    iso3: Series[pd.StringDtype] = pa.Field(nullable=True)
-    period: Series[pd.StringDtype] = pa.Field(nullable=True)
-    year_start: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1000, le=2100)
-    year_end: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1000, le=2100)
-    attributed_to: Series[pd.StringDtype] = pa.Field(nullable=True)
-    footnote: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1)
-    note: Series[pd.StringDtype] = pa.Field(nullable=True)
-    paper_id: Series[pd.StringDtype] = pa.Field(nullable=False)
-    page: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=6, le=214)
-    line: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=1, le=8240)
-    quote: Series[pd.StringDtype] = pa.Field(nullable=False)
+    The table's columns and their constraints; ``validate`` converts each column to its dtype
+    first (a table read from CSV validates as it is) and refuses a duplicated primary key.
+    The table rules and foreign keys are checked by ``cadata.check`` (docs/contracts.md).
+    """
+
+    table_column: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['fighters_open_sources', 'fighters_intelligence_services', 'killed', 'returned', 'convicted'], title='Column of Table 1')
+    indicator: Series[pd.StringDtype] = pa.Field(nullable=False, str_matches='^[a-z][a-z0-9_]*$\\Z', title='Indicator')
+    unit: Series[pd.StringDtype] = pa.Field(nullable=False, str_matches='^[a-z][a-z0-9_]*$\\Z', title='Unit')
+    value: Series[pd.Float64Dtype] = pa.Field(nullable=True, title='Value')
+    low: Series[pd.Float64Dtype] = pa.Field(nullable=True, title='Low')
+    high: Series[pd.Float64Dtype] = pa.Field(nullable=True, title='High')
+    qualifier: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=['over', 'at_least', 'nearly', 'about', 'up_to', 'less_than'], title='Qualifier')
+    as_printed: Series[pd.StringDtype] = pa.Field(nullable=True, title='As printed')
+    place: Series[pd.StringDtype] = pa.Field(nullable=True, title='Place')
+    iso3: Series[pd.StringDtype] = pa.Field(nullable=True, str_matches='^[A-Z]{3}$\\Z', title='Country (ISO 3166-1 alpha-3)')
+    period: Series[pd.StringDtype] = pa.Field(nullable=True, title='Period as printed')
+    year_start: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1000, le=2100, title='First year')
+    year_end: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1000, le=2100, title='Last year')
+    attributed_to: Series[pd.StringDtype] = pa.Field(nullable=True, title='Attributed to')
+    footnote: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1, title='Footnote')
+    note: Series[pd.StringDtype] = pa.Field(nullable=True, title='Note')
+    paper_id: Series[pd.StringDtype] = pa.Field(nullable=False, str_matches='^[a-z_]+$\\Z', title='Paper')
+    page: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=6, le=214, title='Printed page')
+    line: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=1, le=8240, title='Source line')
+    quote: Series[pd.StringDtype] = pa.Field(nullable=False, str_length={'min_value': 3, 'max_value': 300}, title='Quote')
 
     class Config:
         strict = True
         ordered = True
+        coerce = True
+        unique = ['iso3', 'table_column']
 
 
 class CaNatoPartnershipParticipation(pa.DataFrameModel):
-    """Central Asian states in NATO co-operation programmes (Knyazev) (``ca_nato_partnership_participation``)."""
+    """Central Asian states in NATO co-operation programmes (Knyazev) (``ca_nato_partnership_participation``).
 
-    programme: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['partnership_for_peace', 'euro_atlantic_partnership_council', 'individual_partnership_action_plans', 'planning_and_review_process', 'operational_capability_concept'])
-    programme_as_printed: Series[pd.StringDtype] = pa.Field(nullable=False)
-    indicator: Series[pd.StringDtype] = pa.Field(nullable=False)
-    unit: Series[pd.StringDtype] = pa.Field(nullable=False)
-    value: Series[pd.Float64Dtype] = pa.Field(nullable=True)
-    low: Series[pd.Float64Dtype] = pa.Field(nullable=True)
-    high: Series[pd.Float64Dtype] = pa.Field(nullable=True)
-    qualifier: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=['over', 'at_least', 'nearly', 'about', 'up_to', 'less_than'])
-    as_printed: Series[pd.StringDtype] = pa.Field(nullable=True)
-    place: Series[pd.StringDtype] = pa.Field(nullable=True)
-    iso3: Series[pd.StringDtype] = pa.Field(nullable=True)
-    period: Series[pd.StringDtype] = pa.Field(nullable=True)
-    year_start: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1000, le=2100)
-    year_end: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1000, le=2100)
-    attributed_to: Series[pd.StringDtype] = pa.Field(nullable=True)
-    footnote: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1)
-    participation_as_printed: Series[pd.StringDtype] = pa.Field(nullable=False)
-    note: Series[pd.StringDtype] = pa.Field(nullable=True)
-    paper_id: Series[pd.StringDtype] = pa.Field(nullable=False)
-    page: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=6, le=214)
-    line: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=1, le=8240)
-    quote: Series[pd.StringDtype] = pa.Field(nullable=False)
+    The table's columns and their constraints; ``validate`` converts each column to its dtype
+    first (a table read from CSV validates as it is) and refuses a duplicated primary key.
+    The table rules and foreign keys are checked by ``cadata.check`` (docs/contracts.md).
+    """
+
+    programme: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['partnership_for_peace', 'euro_atlantic_partnership_council', 'individual_partnership_action_plans', 'planning_and_review_process', 'operational_capability_concept'], title='NATO programme')
+    programme_as_printed: Series[pd.StringDtype] = pa.Field(nullable=False, title='Programme as printed')
+    indicator: Series[pd.StringDtype] = pa.Field(nullable=False, str_matches='^[a-z][a-z0-9_]*$\\Z', title='Indicator')
+    unit: Series[pd.StringDtype] = pa.Field(nullable=False, str_matches='^[a-z][a-z0-9_]*$\\Z', title='Unit')
+    value: Series[pd.Float64Dtype] = pa.Field(nullable=True, title='Value')
+    low: Series[pd.Float64Dtype] = pa.Field(nullable=True, title='Low')
+    high: Series[pd.Float64Dtype] = pa.Field(nullable=True, title='High')
+    qualifier: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=['over', 'at_least', 'nearly', 'about', 'up_to', 'less_than'], title='Qualifier')
+    as_printed: Series[pd.StringDtype] = pa.Field(nullable=True, title='As printed')
+    place: Series[pd.StringDtype] = pa.Field(nullable=True, title='Place')
+    iso3: Series[pd.StringDtype] = pa.Field(nullable=True, str_matches='^[A-Z]{3}$\\Z', title='Country (ISO 3166-1 alpha-3)')
+    period: Series[pd.StringDtype] = pa.Field(nullable=True, title='Period as printed')
+    year_start: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1000, le=2100, title='First year')
+    year_end: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1000, le=2100, title='Last year')
+    attributed_to: Series[pd.StringDtype] = pa.Field(nullable=True, title='Attributed to')
+    footnote: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1, title='Footnote')
+    participation_as_printed: Series[pd.StringDtype] = pa.Field(nullable=False, title='Participation as printed')
+    note: Series[pd.StringDtype] = pa.Field(nullable=True, title='Note')
+    paper_id: Series[pd.StringDtype] = pa.Field(nullable=False, str_matches='^[a-z_]+$\\Z', title='Paper')
+    page: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=6, le=214, title='Printed page')
+    line: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=1, le=8240, title='Source line')
+    quote: Series[pd.StringDtype] = pa.Field(nullable=False, str_length={'min_value': 3, 'max_value': 300}, title='Quote')
 
     class Config:
         strict = True
         ordered = True
+        coerce = True
+        unique = ['programme', 'place']
 
 
 class Errata(pa.DataFrameModel):
-    """Errata of the source volume (``errata``)."""
+    """Errata of the source volume (``errata``).
 
-    erratum_id: Series[pd.StringDtype] = pa.Field(nullable=False)
-    kind: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['text_vs_table', 'sum_or_arithmetic', 'internal_contradiction', 'typo', 'extraction_damage', 'doubtful_against_other_papers'])
-    printed: Series[pd.StringDtype] = pa.Field(nullable=False)
-    conflicts_with: Series[pd.StringDtype] = pa.Field(nullable=False)
-    evidence_lines: Series[pd.StringDtype] = pa.Field(nullable=False)
-    affected_rows: Series[pd.StringDtype] = pa.Field(nullable=True)
-    note: Series[pd.StringDtype] = pa.Field(nullable=True)
-    paper_id: Series[pd.StringDtype] = pa.Field(nullable=False)
-    page: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=6, le=214)
-    line: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=1, le=8240)
-    quote: Series[pd.StringDtype] = pa.Field(nullable=False)
+    The table's columns and their constraints; ``validate`` converts each column to its dtype
+    first (a table read from CSV validates as it is) and refuses a duplicated primary key.
+    The table rules and foreign keys are checked by ``cadata.check`` (docs/contracts.md).
+    """
+
+    erratum_id: Series[pd.StringDtype] = pa.Field(nullable=False, title='Erratum')
+    kind: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['text_vs_table', 'sum_or_arithmetic', 'internal_contradiction', 'typo', 'extraction_damage', 'doubtful_against_other_papers'], title='Kind')
+    printed: Series[pd.StringDtype] = pa.Field(nullable=False, title='Printed')
+    conflicts_with: Series[pd.StringDtype] = pa.Field(nullable=False, title='Conflicts with')
+    evidence_lines: Series[pd.StringDtype] = pa.Field(nullable=False, title='Evidence lines')
+    affected_rows: Series[pd.StringDtype] = pa.Field(nullable=True, title='Affected rows')
+    note: Series[pd.StringDtype] = pa.Field(nullable=True, title='Note')
+    paper_id: Series[pd.StringDtype] = pa.Field(nullable=False, str_matches='^[a-z_]+$\\Z', title='Paper')
+    page: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=6, le=214, title='Printed page')
+    line: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=1, le=8240, title='Source line')
+    quote: Series[pd.StringDtype] = pa.Field(nullable=False, str_length={'min_value': 3, 'max_value': 300}, title='Quote')
 
     class Config:
         strict = True
         ordered = True
+        coerce = True
+        unique = ['erratum_id']
 
 
 class Events(pa.DataFrameModel):
-    """Dated events mentioned in the volume (``events``)."""
+    """Dated events mentioned in the volume (``events``).
 
-    event_id: Series[pd.StringDtype] = pa.Field(nullable=False)
-    date: Series[pd.StringDtype] = pa.Field(nullable=False)
-    date_end: Series[pd.StringDtype] = pa.Field(nullable=True)
-    date_precision: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['decade', 'year', 'month', 'day'])
-    date_as_printed: Series[pd.StringDtype] = pa.Field(nullable=False)
-    event: Series[pd.StringDtype] = pa.Field(nullable=False)
-    event_type: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['founding', 'dissolution', 'membership', 'summit_or_meeting', 'agreement', 'law_or_decision', 'attack', 'military_operation', 'election_or_appointment', 'statement', 'report_or_study', 'other'])
-    place: Series[pd.StringDtype] = pa.Field(nullable=True)
-    iso3: Series[pd.StringDtype] = pa.Field(nullable=True)
-    organizations: Series[pd.StringDtype] = pa.Field(nullable=True)
-    note: Series[pd.StringDtype] = pa.Field(nullable=True)
-    paper_id: Series[pd.StringDtype] = pa.Field(nullable=False)
-    page: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=6, le=214)
-    line: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=1, le=8240)
-    quote: Series[pd.StringDtype] = pa.Field(nullable=False)
+    The table's columns and their constraints; ``validate`` converts each column to its dtype
+    first (a table read from CSV validates as it is) and refuses a duplicated primary key.
+    The table rules and foreign keys are checked by ``cadata.check`` (docs/contracts.md).
+    """
+
+    event_id: Series[pd.StringDtype] = pa.Field(nullable=False, title='Event ID')
+    date: Series[pd.StringDtype] = pa.Field(nullable=False, title='Date')
+    date_end: Series[pd.StringDtype] = pa.Field(nullable=True, title='End date')
+    date_precision: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['decade', 'year', 'month', 'day'], title='Date precision')
+    date_as_printed: Series[pd.StringDtype] = pa.Field(nullable=False, title='Date as printed')
+    event: Series[pd.StringDtype] = pa.Field(nullable=False, str_length={'max_value': 120}, title='Event')
+    event_type: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['founding', 'dissolution', 'membership', 'summit_or_meeting', 'agreement', 'law_or_decision', 'attack', 'military_operation', 'election_or_appointment', 'statement', 'report_or_study', 'other'], title='Event type')
+    place: Series[pd.StringDtype] = pa.Field(nullable=True, title='Place')
+    iso3: Series[pd.StringDtype] = pa.Field(nullable=True, str_matches='^[A-Z]{3}$\\Z', title='ISO 3166-1 alpha-3')
+    organizations: Series[pd.StringDtype] = pa.Field(nullable=True, title='Organizations')
+    note: Series[pd.StringDtype] = pa.Field(nullable=True, title='Note')
+    paper_id: Series[pd.StringDtype] = pa.Field(nullable=False, str_matches='^[a-z_]+$\\Z', title='Paper')
+    page: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=6, le=214, title='Printed page')
+    line: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=1, le=8240, title='Source line')
+    quote: Series[pd.StringDtype] = pa.Field(nullable=False, str_length={'min_value': 3, 'max_value': 300}, title='Quote')
 
     class Config:
         strict = True
         ordered = True
+        coerce = True
+        unique = ['event_id']
 
 
 class FactSources(pa.DataFrameModel):
-    """Who each attributed or footnoted fact comes from (``fact_sources``)."""
+    """Who each attributed or footnoted fact comes from (``fact_sources``).
 
-    fact_id: Series[pd.StringDtype] = pa.Field(nullable=False)
-    attributed_to: Series[pd.StringDtype] = pa.Field(nullable=True)
-    attributed_source_id: Series[pd.StringDtype] = pa.Field(nullable=True)
-    footnote: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1)
-    cited_footnote: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1)
-    cited_source_id: Series[pd.StringDtype] = pa.Field(nullable=True)
-    note: Series[pd.StringDtype] = pa.Field(nullable=True)
-    paper_id: Series[pd.StringDtype] = pa.Field(nullable=False)
-    page: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=6, le=214)
-    line: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=1, le=8240)
-    quote: Series[pd.StringDtype] = pa.Field(nullable=False)
+    The table's columns and their constraints; ``validate`` converts each column to its dtype
+    first (a table read from CSV validates as it is) and refuses a duplicated primary key.
+    The table rules and foreign keys are checked by ``cadata.check`` (docs/contracts.md).
+    """
+
+    fact_id: Series[pd.StringDtype] = pa.Field(nullable=False, str_matches='^[a-z_]+-[0-9]+-t?[0-9]+$\\Z', title='Fact')
+    attributed_to: Series[pd.StringDtype] = pa.Field(nullable=True, title='Attributed to')
+    attributed_source_id: Series[pd.StringDtype] = pa.Field(nullable=True, str_matches='^[a-z][a-z0-9_]*$\\Z', title='Attributed source')
+    footnote: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1, title='Footnote')
+    cited_footnote: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1, title='Footnote naming the source')
+    cited_source_id: Series[pd.StringDtype] = pa.Field(nullable=True, str_matches='^[a-z][a-z0-9_]*$\\Z', title='Source the footnote names')
+    note: Series[pd.StringDtype] = pa.Field(nullable=True, title='Note')
+    paper_id: Series[pd.StringDtype] = pa.Field(nullable=False, str_matches='^[a-z_]+$\\Z', title='Paper')
+    page: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=6, le=214, title='Printed page')
+    line: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=1, le=8240, title='Source line')
+    quote: Series[pd.StringDtype] = pa.Field(nullable=False, str_length={'min_value': 3, 'max_value': 300}, title='Quote')
 
     class Config:
         strict = True
         ordered = True
+        coerce = True
+        unique = ['fact_id']
 
 
 class Facts(pa.DataFrameModel):
-    """Every quantitative statement of the volume (``facts``)."""
+    """Every quantitative statement of the volume (``facts``).
 
-    fact_id: Series[pd.StringDtype] = pa.Field(nullable=False)
-    indicator: Series[pd.StringDtype] = pa.Field(nullable=False)
-    unit: Series[pd.StringDtype] = pa.Field(nullable=False)
-    value: Series[pd.Float64Dtype] = pa.Field(nullable=True)
-    low: Series[pd.Float64Dtype] = pa.Field(nullable=True)
-    high: Series[pd.Float64Dtype] = pa.Field(nullable=True)
-    qualifier: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=['over', 'at_least', 'nearly', 'about', 'up_to', 'less_than'])
-    as_printed: Series[pd.StringDtype] = pa.Field(nullable=True)
-    place: Series[pd.StringDtype] = pa.Field(nullable=True)
-    iso3: Series[pd.StringDtype] = pa.Field(nullable=True)
-    period: Series[pd.StringDtype] = pa.Field(nullable=True)
-    year_start: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1000, le=2100)
-    year_end: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1000, le=2100)
-    attributed_to: Series[pd.StringDtype] = pa.Field(nullable=True)
-    footnote: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1)
-    measure: Series[pd.StringDtype] = pa.Field(nullable=False)
-    breakdown: Series[pd.StringDtype] = pa.Field(nullable=True)
-    source_table: Series[pd.StringDtype] = pa.Field(nullable=True)
-    row_key: Series[pd.StringDtype] = pa.Field(nullable=True)
-    note: Series[pd.StringDtype] = pa.Field(nullable=True)
-    paper_id: Series[pd.StringDtype] = pa.Field(nullable=False)
-    page: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=6, le=214)
-    line: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=1, le=8240)
-    quote: Series[pd.StringDtype] = pa.Field(nullable=False)
+    The table's columns and their constraints; ``validate`` converts each column to its dtype
+    first (a table read from CSV validates as it is) and refuses a duplicated primary key.
+    The table rules and foreign keys are checked by ``cadata.check`` (docs/contracts.md).
+    """
+
+    fact_id: Series[pd.StringDtype] = pa.Field(nullable=False, str_matches='^[a-z_]+-[0-9]+-t?[0-9]+$\\Z', title='Fact')
+    indicator: Series[pd.StringDtype] = pa.Field(nullable=False, str_matches='^[a-z][a-z0-9_]*$\\Z', title='Indicator')
+    unit: Series[pd.StringDtype] = pa.Field(nullable=False, str_matches='^[a-z][a-z0-9_]*$\\Z', title='Unit')
+    value: Series[pd.Float64Dtype] = pa.Field(nullable=True, title='Value')
+    low: Series[pd.Float64Dtype] = pa.Field(nullable=True, title='Low')
+    high: Series[pd.Float64Dtype] = pa.Field(nullable=True, title='High')
+    qualifier: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=['over', 'at_least', 'nearly', 'about', 'up_to', 'less_than'], title='Qualifier')
+    as_printed: Series[pd.StringDtype] = pa.Field(nullable=True, title='As printed')
+    place: Series[pd.StringDtype] = pa.Field(nullable=True, title='Place')
+    iso3: Series[pd.StringDtype] = pa.Field(nullable=True, str_matches='^[A-Z]{3}$\\Z', title='Country (ISO 3166-1 alpha-3)')
+    period: Series[pd.StringDtype] = pa.Field(nullable=True, title='Period as printed')
+    year_start: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1000, le=2100, title='First year')
+    year_end: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1000, le=2100, title='Last year')
+    attributed_to: Series[pd.StringDtype] = pa.Field(nullable=True, title='Attributed to')
+    footnote: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1, title='Footnote')
+    measure: Series[pd.StringDtype] = pa.Field(nullable=False, str_length={'max_value': 200}, title='What is measured')
+    breakdown: Series[pd.StringDtype] = pa.Field(nullable=True, str_matches='^[a-z_0-9]+=[^;]+(; [a-z_0-9]+=[^;]+)*$\\Z', title='Breakdown')
+    source_table: Series[pd.StringDtype] = pa.Field(nullable=True, title='Themed table')
+    row_key: Series[pd.StringDtype] = pa.Field(nullable=True, title='Row key')
+    note: Series[pd.StringDtype] = pa.Field(nullable=True, title='Note')
+    paper_id: Series[pd.StringDtype] = pa.Field(nullable=False, str_matches='^[a-z_]+$\\Z', title='Paper')
+    page: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=6, le=214, title='Printed page')
+    line: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=1, le=8240, title='Source line')
+    quote: Series[pd.StringDtype] = pa.Field(nullable=False, str_length={'min_value': 3, 'max_value': 300}, title='Quote')
 
     class Config:
         strict = True
         ordered = True
+        coerce = True
+        unique = ['fact_id']
 
 
 class FighterEstimates(pa.DataFrameModel):
-    """Every estimate of numbers of fighters in the volume, harmonized (``fighter_estimates``)."""
+    """Every estimate of numbers of fighters in the volume, harmonized (``fighter_estimates``).
 
-    estimate_id: Series[pd.StringDtype] = pa.Field(nullable=False)
-    theatre: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['syria', 'syria_iraq', 'syria_afghanistan', 'afghanistan', 'yemen', 'somalia', 'libya', 'maghreb_sahel', 'egypt', 'afghanistan_pakistan_india', 'bangladesh_myanmar', 'russia', 'unspecified'])
-    organization: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['isil', 'al_qaeda', 'isil_or_al_qaeda', 'imu_iju', 'ibj_ktj', 'any'])
-    indicator: Series[pd.StringDtype] = pa.Field(nullable=False)
-    unit: Series[pd.StringDtype] = pa.Field(nullable=False)
-    value: Series[pd.Float64Dtype] = pa.Field(nullable=True)
-    low: Series[pd.Float64Dtype] = pa.Field(nullable=True)
-    high: Series[pd.Float64Dtype] = pa.Field(nullable=True)
-    qualifier: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=['over', 'at_least', 'nearly', 'about', 'up_to', 'less_than'])
-    as_printed: Series[pd.StringDtype] = pa.Field(nullable=True)
-    place: Series[pd.StringDtype] = pa.Field(nullable=True)
-    iso3: Series[pd.StringDtype] = pa.Field(nullable=True)
-    period: Series[pd.StringDtype] = pa.Field(nullable=True)
-    year_start: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1000, le=2100)
-    year_end: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1000, le=2100)
-    attributed_to: Series[pd.StringDtype] = pa.Field(nullable=True)
-    footnote: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1)
-    source_table: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=['ca_fighter_estimates'])
-    note: Series[pd.StringDtype] = pa.Field(nullable=True)
-    paper_id: Series[pd.StringDtype] = pa.Field(nullable=False)
-    page: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=6, le=214)
-    line: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=1, le=8240)
-    quote: Series[pd.StringDtype] = pa.Field(nullable=False)
+    The table's columns and their constraints; ``validate`` converts each column to its dtype
+    first (a table read from CSV validates as it is) and refuses a duplicated primary key.
+    The table rules and foreign keys are checked by ``cadata.check`` (docs/contracts.md).
+    """
+
+    estimate_id: Series[pd.StringDtype] = pa.Field(nullable=False, title='Estimate')
+    theatre: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['syria', 'syria_iraq', 'syria_afghanistan', 'afghanistan', 'yemen', 'somalia', 'libya', 'maghreb_sahel', 'egypt', 'afghanistan_pakistan_india', 'bangladesh_myanmar', 'russia', 'unspecified'], title='Theatre')
+    organization: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['isil', 'al_qaeda', 'isil_or_al_qaeda', 'imu_iju', 'ibj_ktj', 'any'], title='Organization')
+    indicator: Series[pd.StringDtype] = pa.Field(nullable=False, str_matches='^[a-z][a-z0-9_]*$\\Z', title='Indicator')
+    unit: Series[pd.StringDtype] = pa.Field(nullable=False, str_matches='^[a-z][a-z0-9_]*$\\Z', title='Unit')
+    value: Series[pd.Float64Dtype] = pa.Field(nullable=True, title='Value')
+    low: Series[pd.Float64Dtype] = pa.Field(nullable=True, title='Low')
+    high: Series[pd.Float64Dtype] = pa.Field(nullable=True, title='High')
+    qualifier: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=['over', 'at_least', 'nearly', 'about', 'up_to', 'less_than'], title='Qualifier')
+    as_printed: Series[pd.StringDtype] = pa.Field(nullable=True, title='As printed')
+    place: Series[pd.StringDtype] = pa.Field(nullable=True, title='Place')
+    iso3: Series[pd.StringDtype] = pa.Field(nullable=True, str_matches='^[A-Z]{3}$\\Z', title='Country (ISO 3166-1 alpha-3)')
+    period: Series[pd.StringDtype] = pa.Field(nullable=True, title='Period as printed')
+    year_start: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1000, le=2100, title='First year')
+    year_end: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1000, le=2100, title='Last year')
+    attributed_to: Series[pd.StringDtype] = pa.Field(nullable=True, title='Attributed to')
+    footnote: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1, title='Footnote')
+    source_table: Series[pd.StringDtype] = pa.Field(nullable=True, str_matches='^[a-z][a-z0-9_]*$\\Z', title='Source table')
+    note: Series[pd.StringDtype] = pa.Field(nullable=True, title='Note')
+    paper_id: Series[pd.StringDtype] = pa.Field(nullable=False, str_matches='^[a-z_]+$\\Z', title='Paper')
+    page: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=6, le=214, title='Printed page')
+    line: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=1, le=8240, title='Source line')
+    quote: Series[pd.StringDtype] = pa.Field(nullable=False, str_length={'min_value': 3, 'max_value': 300}, title='Quote')
 
     class Config:
         strict = True
         ordered = True
+        coerce = True
+        unique = ['estimate_id']
 
 
 class Footnotes(pa.DataFrameModel):
-    """Footnotes of the volume, 1-194 (``footnotes``)."""
+    """Footnotes of the volume, 1-194 (``footnotes``).
 
-    footnote: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=1, le=194)
-    text: Series[pd.StringDtype] = pa.Field(nullable=False)
-    urls: Series[pd.StringDtype] = pa.Field(nullable=True)
-    cited_year: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1900, le=2018)
-    marker_line: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1, le=8240)
-    extraction_damaged: Series[pd.BooleanDtype] = pa.Field(nullable=False)
-    note: Series[pd.StringDtype] = pa.Field(nullable=True)
-    paper_id: Series[pd.StringDtype] = pa.Field(nullable=False)
-    page: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=6, le=214)
-    line: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=1, le=8240)
-    quote: Series[pd.StringDtype] = pa.Field(nullable=False)
+    The table's columns and their constraints; ``validate`` converts each column to its dtype
+    first (a table read from CSV validates as it is) and refuses a duplicated primary key.
+    The table rules and foreign keys are checked by ``cadata.check`` (docs/contracts.md).
+    """
+
+    footnote: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=1, title='Footnote')
+    text: Series[pd.StringDtype] = pa.Field(nullable=False, str_length={'min_value': 3}, title='Text')
+    urls: Series[pd.StringDtype] = pa.Field(nullable=True, title='URLs')
+    cited_year: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1000, le=2100, title='Year of the cited work')
+    marker_line: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1, le=8240, title='Marker line')
+    extraction_damaged: Series[pd.BooleanDtype] = pa.Field(nullable=False, title='Damaged by the extraction')
+    note: Series[pd.StringDtype] = pa.Field(nullable=True, title='Note')
+    paper_id: Series[pd.StringDtype] = pa.Field(nullable=False, str_matches='^[a-z_]+$\\Z', title='Paper')
+    page: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=6, le=214, title='Printed page')
+    line: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=1, le=8240, title='Source line')
+    quote: Series[pd.StringDtype] = pa.Field(nullable=False, str_length={'min_value': 3, 'max_value': 300}, title='Quote')
 
     class Config:
         strict = True
         ordered = True
+        coerce = True
+        unique = ['footnote']
 
 
 class Indicators(pa.DataFrameModel):
-    """Indicators of the catalog (``indicators``)."""
+    """Indicators of the catalog (``indicators``).
 
-    indicator: Series[pd.StringDtype] = pa.Field(nullable=False)
-    label: Series[pd.StringDtype] = pa.Field(nullable=False)
-    description: Series[pd.StringDtype] = pa.Field(nullable=False)
-    unit: Series[pd.StringDtype] = pa.Field(nullable=False)
+    The table's columns and their constraints; ``validate`` converts each column to its dtype
+    first (a table read from CSV validates as it is) and refuses a duplicated primary key.
+    The table rules and foreign keys are checked by ``cadata.check`` (docs/contracts.md).
+    """
+
+    indicator: Series[pd.StringDtype] = pa.Field(nullable=False, str_matches='^[a-z][a-z0-9_]*$\\Z', title='Indicator')
+    label: Series[pd.StringDtype] = pa.Field(nullable=False, str_length={'max_value': 120}, title='Label')
+    description: Series[pd.StringDtype] = pa.Field(nullable=False, title='Description')
+    unit: Series[pd.StringDtype] = pa.Field(nullable=False, str_matches='^[a-z][a-z0-9_]*$\\Z', title='Unit')
 
     class Config:
         strict = True
         ordered = True
+        coerce = True
+        unique = ['indicator']
 
 
 class KgFighterStudyAge(pa.DataFrameModel):
-    """Ages of the Kyrgyzstani fighters in Dronzina's field study (``kg_fighter_study_age``)."""
+    """Ages of the Kyrgyzstani fighters in Dronzina's field study (``kg_fighter_study_age``).
 
-    statistic: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['majority_age_range', 'youngest', 'oldest', 'present_among_women'])
-    item: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=1, le=2)
-    indicator: Series[pd.StringDtype] = pa.Field(nullable=False)
-    unit: Series[pd.StringDtype] = pa.Field(nullable=False)
-    value: Series[pd.Float64Dtype] = pa.Field(nullable=True)
-    low: Series[pd.Float64Dtype] = pa.Field(nullable=True)
-    high: Series[pd.Float64Dtype] = pa.Field(nullable=True)
-    qualifier: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=['over', 'at_least', 'nearly', 'about', 'up_to', 'less_than'])
-    as_printed: Series[pd.StringDtype] = pa.Field(nullable=True)
-    place: Series[pd.StringDtype] = pa.Field(nullable=True)
-    iso3: Series[pd.StringDtype] = pa.Field(nullable=True)
-    period: Series[pd.StringDtype] = pa.Field(nullable=True)
-    year_start: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1000, le=2100)
-    year_end: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1000, le=2100)
-    attributed_to: Series[pd.StringDtype] = pa.Field(nullable=True)
-    footnote: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1)
-    note: Series[pd.StringDtype] = pa.Field(nullable=True)
-    paper_id: Series[pd.StringDtype] = pa.Field(nullable=False)
-    page: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=6, le=214)
-    line: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=1, le=8240)
-    quote: Series[pd.StringDtype] = pa.Field(nullable=False)
+    The table's columns and their constraints; ``validate`` converts each column to its dtype
+    first (a table read from CSV validates as it is) and refuses a duplicated primary key.
+    The table rules and foreign keys are checked by ``cadata.check`` (docs/contracts.md).
+    """
+
+    statistic: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['majority_age_range', 'youngest', 'oldest', 'present_among_women'], title='Statistic')
+    item: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=1, title='Item')
+    indicator: Series[pd.StringDtype] = pa.Field(nullable=False, str_matches='^[a-z][a-z0-9_]*$\\Z', title='Indicator')
+    unit: Series[pd.StringDtype] = pa.Field(nullable=False, str_matches='^[a-z][a-z0-9_]*$\\Z', title='Unit')
+    value: Series[pd.Float64Dtype] = pa.Field(nullable=True, title='Value')
+    low: Series[pd.Float64Dtype] = pa.Field(nullable=True, title='Low')
+    high: Series[pd.Float64Dtype] = pa.Field(nullable=True, title='High')
+    qualifier: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=['over', 'at_least', 'nearly', 'about', 'up_to', 'less_than'], title='Qualifier')
+    as_printed: Series[pd.StringDtype] = pa.Field(nullable=True, title='As printed')
+    place: Series[pd.StringDtype] = pa.Field(nullable=True, title='Place')
+    iso3: Series[pd.StringDtype] = pa.Field(nullable=True, str_matches='^[A-Z]{3}$\\Z', title='Country (ISO 3166-1 alpha-3)')
+    period: Series[pd.StringDtype] = pa.Field(nullable=True, title='Period as printed')
+    year_start: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1000, le=2100, title='First year')
+    year_end: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1000, le=2100, title='Last year')
+    attributed_to: Series[pd.StringDtype] = pa.Field(nullable=True, title='Attributed to')
+    footnote: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1, title='Footnote')
+    note: Series[pd.StringDtype] = pa.Field(nullable=True, title='Note')
+    paper_id: Series[pd.StringDtype] = pa.Field(nullable=False, str_matches='^[a-z_]+$\\Z', title='Paper')
+    page: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=6, le=214, title='Printed page')
+    line: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=1, le=8240, title='Source line')
+    quote: Series[pd.StringDtype] = pa.Field(nullable=False, str_length={'min_value': 3, 'max_value': 300}, title='Quote')
 
     class Config:
         strict = True
         ordered = True
+        coerce = True
+        unique = ['statistic', 'item']
 
 
 class KgFighterStudyDesign(pa.DataFrameModel):
-    """Design of Dronzina's field study of Kyrgyzstani fighters (``kg_fighter_study_design``)."""
+    """Design of Dronzina's field study of Kyrgyzstani fighters (``kg_fighter_study_design``).
 
-    indicator: Series[pd.StringDtype] = pa.Field(nullable=False)
-    unit: Series[pd.StringDtype] = pa.Field(nullable=False)
-    value: Series[pd.Float64Dtype] = pa.Field(nullable=True)
-    low: Series[pd.Float64Dtype] = pa.Field(nullable=True)
-    high: Series[pd.Float64Dtype] = pa.Field(nullable=True)
-    qualifier: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=['over', 'at_least', 'nearly', 'about', 'up_to', 'less_than'])
-    as_printed: Series[pd.StringDtype] = pa.Field(nullable=True)
-    place: Series[pd.StringDtype] = pa.Field(nullable=True)
-    iso3: Series[pd.StringDtype] = pa.Field(nullable=True)
-    period: Series[pd.StringDtype] = pa.Field(nullable=True)
-    year_start: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1000, le=2100)
-    year_end: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1000, le=2100)
-    attributed_to: Series[pd.StringDtype] = pa.Field(nullable=True)
-    footnote: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1)
-    described_as: Series[pd.StringDtype] = pa.Field(nullable=False)
-    quantity_words: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=['several'])
-    note: Series[pd.StringDtype] = pa.Field(nullable=True)
-    paper_id: Series[pd.StringDtype] = pa.Field(nullable=False)
-    page: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=6, le=214)
-    line: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=1, le=8240)
-    quote: Series[pd.StringDtype] = pa.Field(nullable=False)
+    The table's columns and their constraints; ``validate`` converts each column to its dtype
+    first (a table read from CSV validates as it is) and refuses a duplicated primary key.
+    The table rules and foreign keys are checked by ``cadata.check`` (docs/contracts.md).
+    """
+
+    indicator: Series[pd.StringDtype] = pa.Field(nullable=False, str_matches='^[a-z][a-z0-9_]*$\\Z', title='Indicator')
+    unit: Series[pd.StringDtype] = pa.Field(nullable=False, str_matches='^[a-z][a-z0-9_]*$\\Z', title='Unit')
+    value: Series[pd.Float64Dtype] = pa.Field(nullable=True, title='Value')
+    low: Series[pd.Float64Dtype] = pa.Field(nullable=True, title='Low')
+    high: Series[pd.Float64Dtype] = pa.Field(nullable=True, title='High')
+    qualifier: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=['over', 'at_least', 'nearly', 'about', 'up_to', 'less_than'], title='Qualifier')
+    as_printed: Series[pd.StringDtype] = pa.Field(nullable=True, title='As printed')
+    place: Series[pd.StringDtype] = pa.Field(nullable=True, title='Place')
+    iso3: Series[pd.StringDtype] = pa.Field(nullable=True, str_matches='^[A-Z]{3}$\\Z', title='Country (ISO 3166-1 alpha-3)')
+    period: Series[pd.StringDtype] = pa.Field(nullable=True, title='Period as printed')
+    year_start: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1000, le=2100, title='First year')
+    year_end: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1000, le=2100, title='Last year')
+    attributed_to: Series[pd.StringDtype] = pa.Field(nullable=True, title='Attributed to')
+    footnote: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1, title='Footnote')
+    described_as: Series[pd.StringDtype] = pa.Field(nullable=False, title='Described as')
+    quantity_words: Series[pd.StringDtype] = pa.Field(nullable=True, title='Quantity words')
+    note: Series[pd.StringDtype] = pa.Field(nullable=True, title='Note')
+    paper_id: Series[pd.StringDtype] = pa.Field(nullable=False, str_matches='^[a-z_]+$\\Z', title='Paper')
+    page: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=6, le=214, title='Printed page')
+    line: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=1, le=8240, title='Source line')
+    quote: Series[pd.StringDtype] = pa.Field(nullable=False, str_length={'min_value': 3, 'max_value': 300}, title='Quote')
 
     class Config:
         strict = True
         ordered = True
+        coerce = True
+        unique = ['indicator']
 
 
 class KgFighterStudyProfile(pa.DataFrameModel):
-    """Profile of the Kyrgyzstani fighters in Dronzina's field study (``kg_fighter_study_profile``)."""
+    """Profile of the Kyrgyzstani fighters in Dronzina's field study (``kg_fighter_study_profile``).
 
-    dimension: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['residence', 'marital_status', 'education', 'socioeconomic_status', 'debt', 'earnings', 'personality', 'religiosity', 'custody_status', 'religious_literacy', 'recruitment_channel', 'recruitment_place'])
-    category: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['chui_oblast', 'osh_region', 'married_with_children', 'left_with_wife_and_children', 'secondary_complete', 'university', 'secondary_incomplete', 'religious_education', 'professional_education', 'middle_class', 'excellent_living_conditions', 'below_average_living_conditions', 'in_debt', 'earning_enough_in_russia', 'information_not_available', 'propensity_to_violence_or_aggression', 'unbalanced_spontaneous', 'involved_in_sports', 'moderately_religious', 'became_religious_under_radical_influence', 'released_from_prison', 'in_custody', 'jihad_as_war_against_disbelievers', 'knew_small_and_big_jihad', 'heard_parable', 'left_without_parental_consent', 'aware_parental_consent_required', 'online', 'russia'])
-    category_label: Series[pd.StringDtype] = pa.Field(nullable=False)
-    indicator: Series[pd.StringDtype] = pa.Field(nullable=False)
-    unit: Series[pd.StringDtype] = pa.Field(nullable=False)
-    value: Series[pd.Float64Dtype] = pa.Field(nullable=True)
-    low: Series[pd.Float64Dtype] = pa.Field(nullable=True)
-    high: Series[pd.Float64Dtype] = pa.Field(nullable=True)
-    qualifier: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=['over', 'at_least', 'nearly', 'about', 'up_to', 'less_than'])
-    as_printed: Series[pd.StringDtype] = pa.Field(nullable=True)
-    place: Series[pd.StringDtype] = pa.Field(nullable=True)
-    iso3: Series[pd.StringDtype] = pa.Field(nullable=True)
-    period: Series[pd.StringDtype] = pa.Field(nullable=True)
-    year_start: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1000, le=2100)
-    year_end: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1000, le=2100)
-    attributed_to: Series[pd.StringDtype] = pa.Field(nullable=True)
-    footnote: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1)
-    quantity_words: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=['the others', 'Most', 'many', 'Some', 'Almost no one', 'The majority', 'most', 'some', 'all'])
-    note: Series[pd.StringDtype] = pa.Field(nullable=True)
-    paper_id: Series[pd.StringDtype] = pa.Field(nullable=False)
-    page: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=6, le=214)
-    line: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=1, le=8240)
-    quote: Series[pd.StringDtype] = pa.Field(nullable=False)
+    The table's columns and their constraints; ``validate`` converts each column to its dtype
+    first (a table read from CSV validates as it is) and refuses a duplicated primary key.
+    The table rules and foreign keys are checked by ``cadata.check`` (docs/contracts.md).
+    """
+
+    dimension: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['residence', 'marital_status', 'education', 'socioeconomic_status', 'debt', 'earnings', 'personality', 'religiosity', 'custody_status', 'religious_literacy', 'recruitment_channel', 'recruitment_place'], title='Dimension')
+    category: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['chui_oblast', 'osh_region', 'married_with_children', 'left_with_wife_and_children', 'secondary_complete', 'university', 'secondary_incomplete', 'religious_education', 'professional_education', 'middle_class', 'excellent_living_conditions', 'below_average_living_conditions', 'in_debt', 'earning_enough_in_russia', 'information_not_available', 'propensity_to_violence_or_aggression', 'unbalanced_spontaneous', 'involved_in_sports', 'moderately_religious', 'became_religious_under_radical_influence', 'released_from_prison', 'in_custody', 'jihad_as_war_against_disbelievers', 'knew_small_and_big_jihad', 'heard_parable', 'left_without_parental_consent', 'aware_parental_consent_required', 'online', 'russia'], title='Category')
+    category_label: Series[pd.StringDtype] = pa.Field(nullable=False, title='Category as printed')
+    indicator: Series[pd.StringDtype] = pa.Field(nullable=False, str_matches='^[a-z][a-z0-9_]*$\\Z', title='Indicator')
+    unit: Series[pd.StringDtype] = pa.Field(nullable=False, str_matches='^[a-z][a-z0-9_]*$\\Z', title='Unit')
+    value: Series[pd.Float64Dtype] = pa.Field(nullable=True, title='Value')
+    low: Series[pd.Float64Dtype] = pa.Field(nullable=True, title='Low')
+    high: Series[pd.Float64Dtype] = pa.Field(nullable=True, title='High')
+    qualifier: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=['over', 'at_least', 'nearly', 'about', 'up_to', 'less_than'], title='Qualifier')
+    as_printed: Series[pd.StringDtype] = pa.Field(nullable=True, title='As printed')
+    place: Series[pd.StringDtype] = pa.Field(nullable=True, title='Place')
+    iso3: Series[pd.StringDtype] = pa.Field(nullable=True, str_matches='^[A-Z]{3}$\\Z', title='Country (ISO 3166-1 alpha-3)')
+    period: Series[pd.StringDtype] = pa.Field(nullable=True, title='Period as printed')
+    year_start: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1000, le=2100, title='First year')
+    year_end: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1000, le=2100, title='Last year')
+    attributed_to: Series[pd.StringDtype] = pa.Field(nullable=True, title='Attributed to')
+    footnote: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1, title='Footnote')
+    quantity_words: Series[pd.StringDtype] = pa.Field(nullable=True, title='Quantity words')
+    note: Series[pd.StringDtype] = pa.Field(nullable=True, title='Note')
+    paper_id: Series[pd.StringDtype] = pa.Field(nullable=False, str_matches='^[a-z_]+$\\Z', title='Paper')
+    page: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=6, le=214, title='Printed page')
+    line: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=1, le=8240, title='Source line')
+    quote: Series[pd.StringDtype] = pa.Field(nullable=False, str_length={'min_value': 3, 'max_value': 300}, title='Quote')
 
     class Config:
         strict = True
         ordered = True
+        coerce = True
+        unique = ['dimension', 'category']
 
 
 class KgFighterStudySample(pa.DataFrameModel):
-    """Life stories of Kyrgyzstani fighters in Dronzina's field study, by source (``kg_fighter_study_sample``)."""
+    """Life stories of Kyrgyzstani fighters in Dronzina's field study, by source (``kg_fighter_study_sample``).
 
-    source: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['all_sources', 'family_member_interviews', 'fighter_interviews', 'media_material'])
-    source_label: Series[pd.StringDtype] = pa.Field(nullable=False)
-    indicator: Series[pd.StringDtype] = pa.Field(nullable=False)
-    unit: Series[pd.StringDtype] = pa.Field(nullable=False)
-    value: Series[pd.Float64Dtype] = pa.Field(nullable=True)
-    low: Series[pd.Float64Dtype] = pa.Field(nullable=True)
-    high: Series[pd.Float64Dtype] = pa.Field(nullable=True)
-    qualifier: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=['over', 'at_least', 'nearly', 'about', 'up_to', 'less_than'])
-    as_printed: Series[pd.StringDtype] = pa.Field(nullable=True)
-    place: Series[pd.StringDtype] = pa.Field(nullable=True)
-    iso3: Series[pd.StringDtype] = pa.Field(nullable=True)
-    period: Series[pd.StringDtype] = pa.Field(nullable=True)
-    year_start: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1000, le=2100)
-    year_end: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1000, le=2100)
-    attributed_to: Series[pd.StringDtype] = pa.Field(nullable=True)
-    footnote: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1)
-    note: Series[pd.StringDtype] = pa.Field(nullable=True)
-    paper_id: Series[pd.StringDtype] = pa.Field(nullable=False)
-    page: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=6, le=214)
-    line: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=1, le=8240)
-    quote: Series[pd.StringDtype] = pa.Field(nullable=False)
+    The table's columns and their constraints; ``validate`` converts each column to its dtype
+    first (a table read from CSV validates as it is) and refuses a duplicated primary key.
+    The table rules and foreign keys are checked by ``cadata.check`` (docs/contracts.md).
+    """
+
+    source: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['all_sources', 'family_member_interviews', 'fighter_interviews', 'media_material'], title='Source of the life story')
+    source_label: Series[pd.StringDtype] = pa.Field(nullable=False, title='Source as printed')
+    indicator: Series[pd.StringDtype] = pa.Field(nullable=False, str_matches='^[a-z][a-z0-9_]*$\\Z', title='Indicator')
+    unit: Series[pd.StringDtype] = pa.Field(nullable=False, str_matches='^[a-z][a-z0-9_]*$\\Z', title='Unit')
+    value: Series[pd.Float64Dtype] = pa.Field(nullable=True, title='Value')
+    low: Series[pd.Float64Dtype] = pa.Field(nullable=True, title='Low')
+    high: Series[pd.Float64Dtype] = pa.Field(nullable=True, title='High')
+    qualifier: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=['over', 'at_least', 'nearly', 'about', 'up_to', 'less_than'], title='Qualifier')
+    as_printed: Series[pd.StringDtype] = pa.Field(nullable=True, title='As printed')
+    place: Series[pd.StringDtype] = pa.Field(nullable=True, title='Place')
+    iso3: Series[pd.StringDtype] = pa.Field(nullable=True, str_matches='^[A-Z]{3}$\\Z', title='Country (ISO 3166-1 alpha-3)')
+    period: Series[pd.StringDtype] = pa.Field(nullable=True, title='Period as printed')
+    year_start: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1000, le=2100, title='First year')
+    year_end: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1000, le=2100, title='Last year')
+    attributed_to: Series[pd.StringDtype] = pa.Field(nullable=True, title='Attributed to')
+    footnote: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1, title='Footnote')
+    note: Series[pd.StringDtype] = pa.Field(nullable=True, title='Note')
+    paper_id: Series[pd.StringDtype] = pa.Field(nullable=False, str_matches='^[a-z_]+$\\Z', title='Paper')
+    page: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=6, le=214, title='Printed page')
+    line: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=1, le=8240, title='Source line')
+    quote: Series[pd.StringDtype] = pa.Field(nullable=False, str_length={'min_value': 3, 'max_value': 300}, title='Quote')
 
     class Config:
         strict = True
         ordered = True
+        coerce = True
+        unique = ['source']
 
 
 class KgYouthMediaStudyDesign(pa.DataFrameModel):
-    """Design of the SFCG study of youth radicalization and media in Kyrgyzstan (Sikorskaia) (``kg_youth_media_study_design``)."""
+    """Design of the SFCG study of youth radicalization and media in Kyrgyzstan (Sikorskaia) (``kg_youth_media_study_design``).
 
-    indicator: Series[pd.StringDtype] = pa.Field(nullable=False)
-    unit: Series[pd.StringDtype] = pa.Field(nullable=False)
-    value: Series[pd.Float64Dtype] = pa.Field(nullable=True)
-    low: Series[pd.Float64Dtype] = pa.Field(nullable=True)
-    high: Series[pd.Float64Dtype] = pa.Field(nullable=True)
-    qualifier: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=['over', 'at_least', 'nearly', 'about', 'up_to', 'less_than'])
-    as_printed: Series[pd.StringDtype] = pa.Field(nullable=True)
-    place: Series[pd.StringDtype] = pa.Field(nullable=True)
-    iso3: Series[pd.StringDtype] = pa.Field(nullable=True)
-    period: Series[pd.StringDtype] = pa.Field(nullable=True)
-    year_start: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1000, le=2100)
-    year_end: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1000, le=2100)
-    attributed_to: Series[pd.StringDtype] = pa.Field(nullable=True)
-    footnote: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1)
-    described_as: Series[pd.StringDtype] = pa.Field(nullable=False)
-    note: Series[pd.StringDtype] = pa.Field(nullable=True)
-    paper_id: Series[pd.StringDtype] = pa.Field(nullable=False)
-    page: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=6, le=214)
-    line: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=1, le=8240)
-    quote: Series[pd.StringDtype] = pa.Field(nullable=False)
+    The table's columns and their constraints; ``validate`` converts each column to its dtype
+    first (a table read from CSV validates as it is) and refuses a duplicated primary key.
+    The table rules and foreign keys are checked by ``cadata.check`` (docs/contracts.md).
+    """
+
+    indicator: Series[pd.StringDtype] = pa.Field(nullable=False, str_matches='^[a-z][a-z0-9_]*$\\Z', title='Indicator')
+    unit: Series[pd.StringDtype] = pa.Field(nullable=False, str_matches='^[a-z][a-z0-9_]*$\\Z', title='Unit')
+    value: Series[pd.Float64Dtype] = pa.Field(nullable=True, title='Value')
+    low: Series[pd.Float64Dtype] = pa.Field(nullable=True, title='Low')
+    high: Series[pd.Float64Dtype] = pa.Field(nullable=True, title='High')
+    qualifier: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=['over', 'at_least', 'nearly', 'about', 'up_to', 'less_than'], title='Qualifier')
+    as_printed: Series[pd.StringDtype] = pa.Field(nullable=True, title='As printed')
+    place: Series[pd.StringDtype] = pa.Field(nullable=True, title='Place')
+    iso3: Series[pd.StringDtype] = pa.Field(nullable=True, str_matches='^[A-Z]{3}$\\Z', title='Country (ISO 3166-1 alpha-3)')
+    period: Series[pd.StringDtype] = pa.Field(nullable=True, title='Period as printed')
+    year_start: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1000, le=2100, title='First year')
+    year_end: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1000, le=2100, title='Last year')
+    attributed_to: Series[pd.StringDtype] = pa.Field(nullable=True, title='Attributed to')
+    footnote: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1, title='Footnote')
+    described_as: Series[pd.StringDtype] = pa.Field(nullable=False, title='Described as')
+    note: Series[pd.StringDtype] = pa.Field(nullable=True, title='Note')
+    paper_id: Series[pd.StringDtype] = pa.Field(nullable=False, str_matches='^[a-z_]+$\\Z', title='Paper')
+    page: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=6, le=214, title='Printed page')
+    line: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=1, le=8240, title='Source line')
+    quote: Series[pd.StringDtype] = pa.Field(nullable=False, str_length={'min_value': 3, 'max_value': 300}, title='Quote')
 
     class Config:
         strict = True
         ordered = True
+        coerce = True
+        unique = ['indicator']
 
 
 class KgYouthMediaStudyResults(pa.DataFrameModel):
-    """Results of the SFCG study of youth radicalization and media in Kyrgyzstan (Sikorskaia) (``kg_youth_media_study_results``)."""
+    """Results of the SFCG study of youth radicalization and media in Kyrgyzstan (Sikorskaia) (``kg_youth_media_study_results``).
 
-    result: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['trust_media_information', 'accounts_odnoklassniki_vkontakte', 'low_media_culture_literacy'])
-    respondents: Series[pd.StringDtype] = pa.Field(nullable=False)
-    finding: Series[pd.StringDtype] = pa.Field(nullable=False)
-    indicator: Series[pd.StringDtype] = pa.Field(nullable=False)
-    unit: Series[pd.StringDtype] = pa.Field(nullable=False)
-    value: Series[pd.Float64Dtype] = pa.Field(nullable=True)
-    low: Series[pd.Float64Dtype] = pa.Field(nullable=True)
-    high: Series[pd.Float64Dtype] = pa.Field(nullable=True)
-    qualifier: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=['over', 'at_least', 'nearly', 'about', 'up_to', 'less_than'])
-    as_printed: Series[pd.StringDtype] = pa.Field(nullable=True)
-    place: Series[pd.StringDtype] = pa.Field(nullable=True)
-    iso3: Series[pd.StringDtype] = pa.Field(nullable=True)
-    period: Series[pd.StringDtype] = pa.Field(nullable=True)
-    year_start: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1000, le=2100)
-    year_end: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1000, le=2100)
-    attributed_to: Series[pd.StringDtype] = pa.Field(nullable=True)
-    footnote: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1)
-    figure: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1, le=5)
-    note: Series[pd.StringDtype] = pa.Field(nullable=True)
-    paper_id: Series[pd.StringDtype] = pa.Field(nullable=False)
-    page: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=6, le=214)
-    line: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=1, le=8240)
-    quote: Series[pd.StringDtype] = pa.Field(nullable=False)
+    The table's columns and their constraints; ``validate`` converts each column to its dtype
+    first (a table read from CSV validates as it is) and refuses a duplicated primary key.
+    The table rules and foreign keys are checked by ``cadata.check`` (docs/contracts.md).
+    """
+
+    result: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['trust_media_information', 'accounts_odnoklassniki_vkontakte', 'low_media_culture_literacy'], title='Result')
+    respondents: Series[pd.StringDtype] = pa.Field(nullable=False, title='Respondents')
+    finding: Series[pd.StringDtype] = pa.Field(nullable=False, title='Finding')
+    indicator: Series[pd.StringDtype] = pa.Field(nullable=False, str_matches='^[a-z][a-z0-9_]*$\\Z', title='Indicator')
+    unit: Series[pd.StringDtype] = pa.Field(nullable=False, str_matches='^[a-z][a-z0-9_]*$\\Z', title='Unit')
+    value: Series[pd.Float64Dtype] = pa.Field(nullable=True, title='Value')
+    low: Series[pd.Float64Dtype] = pa.Field(nullable=True, title='Low')
+    high: Series[pd.Float64Dtype] = pa.Field(nullable=True, title='High')
+    qualifier: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=['over', 'at_least', 'nearly', 'about', 'up_to', 'less_than'], title='Qualifier')
+    as_printed: Series[pd.StringDtype] = pa.Field(nullable=True, title='As printed')
+    place: Series[pd.StringDtype] = pa.Field(nullable=True, title='Place')
+    iso3: Series[pd.StringDtype] = pa.Field(nullable=True, str_matches='^[A-Z]{3}$\\Z', title='Country (ISO 3166-1 alpha-3)')
+    period: Series[pd.StringDtype] = pa.Field(nullable=True, title='Period as printed')
+    year_start: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1000, le=2100, title='First year')
+    year_end: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1000, le=2100, title='Last year')
+    attributed_to: Series[pd.StringDtype] = pa.Field(nullable=True, title='Attributed to')
+    footnote: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1, title='Footnote')
+    figure: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1, title='Figure')
+    note: Series[pd.StringDtype] = pa.Field(nullable=True, title='Note')
+    paper_id: Series[pd.StringDtype] = pa.Field(nullable=False, str_matches='^[a-z_]+$\\Z', title='Paper')
+    page: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=6, le=214, title='Printed page')
+    line: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=1, le=8240, title='Source line')
+    quote: Series[pd.StringDtype] = pa.Field(nullable=False, str_length={'min_value': 3, 'max_value': 300}, title='Quote')
 
     class Config:
         strict = True
         ordered = True
+        coerce = True
+        unique = ['result']
 
 
 class KzHotlineOrganisation(pa.DataFrameModel):
-    """Kazakhstan's hotline for illegal content - organisation and INHOPE membership (``kz_hotline_organisation``)."""
+    """Kazakhstan's hotline for illegal content - organisation and INHOPE membership (``kz_hotline_organisation``).
 
-    indicator: Series[pd.StringDtype] = pa.Field(nullable=False)
-    unit: Series[pd.StringDtype] = pa.Field(nullable=False)
-    value: Series[pd.Float64Dtype] = pa.Field(nullable=True)
-    low: Series[pd.Float64Dtype] = pa.Field(nullable=True)
-    high: Series[pd.Float64Dtype] = pa.Field(nullable=True)
-    qualifier: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=['over', 'at_least', 'nearly', 'about', 'up_to', 'less_than'])
-    as_printed: Series[pd.StringDtype] = pa.Field(nullable=True)
-    place: Series[pd.StringDtype] = pa.Field(nullable=True)
-    iso3: Series[pd.StringDtype] = pa.Field(nullable=True)
-    period: Series[pd.StringDtype] = pa.Field(nullable=True)
-    year_start: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1000, le=2100)
-    year_end: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1000, le=2100)
-    attributed_to: Series[pd.StringDtype] = pa.Field(nullable=True)
-    footnote: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1)
-    month: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'])
-    note: Series[pd.StringDtype] = pa.Field(nullable=True)
-    paper_id: Series[pd.StringDtype] = pa.Field(nullable=False)
-    page: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=6, le=214)
-    line: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=1, le=8240)
-    quote: Series[pd.StringDtype] = pa.Field(nullable=False)
+    The table's columns and their constraints; ``validate`` converts each column to its dtype
+    first (a table read from CSV validates as it is) and refuses a duplicated primary key.
+    The table rules and foreign keys are checked by ``cadata.check`` (docs/contracts.md).
+    """
+
+    indicator: Series[pd.StringDtype] = pa.Field(nullable=False, str_matches='^[a-z][a-z0-9_]*$\\Z', title='Indicator')
+    unit: Series[pd.StringDtype] = pa.Field(nullable=False, str_matches='^[a-z][a-z0-9_]*$\\Z', title='Unit')
+    value: Series[pd.Float64Dtype] = pa.Field(nullable=True, title='Value')
+    low: Series[pd.Float64Dtype] = pa.Field(nullable=True, title='Low')
+    high: Series[pd.Float64Dtype] = pa.Field(nullable=True, title='High')
+    qualifier: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=['over', 'at_least', 'nearly', 'about', 'up_to', 'less_than'], title='Qualifier')
+    as_printed: Series[pd.StringDtype] = pa.Field(nullable=True, title='As printed')
+    place: Series[pd.StringDtype] = pa.Field(nullable=True, title='Place')
+    iso3: Series[pd.StringDtype] = pa.Field(nullable=True, str_matches='^[A-Z]{3}$\\Z', title='Country (ISO 3166-1 alpha-3)')
+    period: Series[pd.StringDtype] = pa.Field(nullable=True, title='Period as printed')
+    year_start: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1000, le=2100, title='First year')
+    year_end: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1000, le=2100, title='Last year')
+    attributed_to: Series[pd.StringDtype] = pa.Field(nullable=True, title='Attributed to')
+    footnote: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1, title='Footnote')
+    month: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'], title='Month')
+    note: Series[pd.StringDtype] = pa.Field(nullable=True, title='Note')
+    paper_id: Series[pd.StringDtype] = pa.Field(nullable=False, str_matches='^[a-z_]+$\\Z', title='Paper')
+    page: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=6, le=214, title='Printed page')
+    line: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=1, le=8240, title='Source line')
+    quote: Series[pd.StringDtype] = pa.Field(nullable=False, str_length={'min_value': 3, 'max_value': 300}, title='Quote')
 
     class Config:
         strict = True
         ordered = True
+        coerce = True
+        unique = ['indicator']
 
 
 class KzHotlineReportShares(pa.DataFrameModel):
-    """Hotline reports by category and year, Kazakhstan, 2011-2017 (``kz_hotline_report_shares``)."""
+    """Hotline reports by category and year, Kazakhstan, 2011-2017 (``kz_hotline_report_shares``).
 
-    category: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['online_abuse_bullying', 'internet_fraud', 'racism_chauvinism_xenophobia', 'csam', 'terrorist_extremist_propaganda', 'defamation_privacy', 'copyright_infringement', 'suicide'])
-    indicator: Series[pd.StringDtype] = pa.Field(nullable=False)
-    unit: Series[pd.StringDtype] = pa.Field(nullable=False)
-    value: Series[pd.Float64Dtype] = pa.Field(nullable=True)
-    low: Series[pd.Float64Dtype] = pa.Field(nullable=True)
-    high: Series[pd.Float64Dtype] = pa.Field(nullable=True)
-    qualifier: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=['over', 'at_least', 'nearly', 'about', 'up_to', 'less_than'])
-    as_printed: Series[pd.StringDtype] = pa.Field(nullable=True)
-    place: Series[pd.StringDtype] = pa.Field(nullable=True)
-    iso3: Series[pd.StringDtype] = pa.Field(nullable=True)
-    period: Series[pd.StringDtype] = pa.Field(nullable=True)
-    year_start: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1000, le=2100)
-    year_end: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1000, le=2100)
-    attributed_to: Series[pd.StringDtype] = pa.Field(nullable=True)
-    footnote: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1)
-    category_label: Series[pd.StringDtype] = pa.Field(nullable=False)
-    category_existed: Series[pd.BooleanDtype] = pa.Field(nullable=False)
-    reports_derived: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0)
-    note: Series[pd.StringDtype] = pa.Field(nullable=True)
-    paper_id: Series[pd.StringDtype] = pa.Field(nullable=False)
-    page: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=6, le=214)
-    line: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=1, le=8240)
-    quote: Series[pd.StringDtype] = pa.Field(nullable=False)
+    The table's columns and their constraints; ``validate`` converts each column to its dtype
+    first (a table read from CSV validates as it is) and refuses a duplicated primary key.
+    The table rules and foreign keys are checked by ``cadata.check`` (docs/contracts.md).
+    """
+
+    category: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['online_abuse_bullying', 'internet_fraud', 'racism_chauvinism_xenophobia', 'csam', 'terrorist_extremist_propaganda', 'defamation_privacy', 'copyright_infringement', 'suicide'], title='Category')
+    indicator: Series[pd.StringDtype] = pa.Field(nullable=False, str_matches='^[a-z][a-z0-9_]*$\\Z', title='Indicator')
+    unit: Series[pd.StringDtype] = pa.Field(nullable=False, str_matches='^[a-z][a-z0-9_]*$\\Z', title='Unit')
+    value: Series[pd.Float64Dtype] = pa.Field(nullable=True, title='Value')
+    low: Series[pd.Float64Dtype] = pa.Field(nullable=True, title='Low')
+    high: Series[pd.Float64Dtype] = pa.Field(nullable=True, title='High')
+    qualifier: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=['over', 'at_least', 'nearly', 'about', 'up_to', 'less_than'], title='Qualifier')
+    as_printed: Series[pd.StringDtype] = pa.Field(nullable=True, title='As printed')
+    place: Series[pd.StringDtype] = pa.Field(nullable=True, title='Place')
+    iso3: Series[pd.StringDtype] = pa.Field(nullable=True, str_matches='^[A-Z]{3}$\\Z', title='Country (ISO 3166-1 alpha-3)')
+    period: Series[pd.StringDtype] = pa.Field(nullable=True, title='Period as printed')
+    year_start: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1000, le=2100, title='First year')
+    year_end: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1000, le=2100, title='Last year')
+    attributed_to: Series[pd.StringDtype] = pa.Field(nullable=True, title='Attributed to')
+    footnote: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1, title='Footnote')
+    category_label: Series[pd.StringDtype] = pa.Field(nullable=False, title='Category as printed')
+    category_existed: Series[pd.BooleanDtype] = pa.Field(nullable=False, title='Category existed')
+    reports_derived: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0, title='Reports (derived)')
+    note: Series[pd.StringDtype] = pa.Field(nullable=True, title='Note')
+    paper_id: Series[pd.StringDtype] = pa.Field(nullable=False, str_matches='^[a-z_]+$\\Z', title='Paper')
+    page: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=6, le=214, title='Printed page')
+    line: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=1, le=8240, title='Source line')
+    quote: Series[pd.StringDtype] = pa.Field(nullable=False, str_length={'min_value': 3, 'max_value': 300}, title='Quote')
 
     class Config:
         strict = True
         ordered = True
+        coerce = True
+        unique = ['year_start', 'category']
 
 
 class KzHotlineReports(pa.DataFrameModel):
-    """Reports received by Kazakhstan's hotline for illegal content, 2011-2017 (``kz_hotline_reports``)."""
+    """Reports received by Kazakhstan's hotline for illegal content, 2011-2017 (``kz_hotline_reports``).
 
-    indicator: Series[pd.StringDtype] = pa.Field(nullable=False)
-    unit: Series[pd.StringDtype] = pa.Field(nullable=False)
-    value: Series[pd.Float64Dtype] = pa.Field(nullable=True)
-    low: Series[pd.Float64Dtype] = pa.Field(nullable=True)
-    high: Series[pd.Float64Dtype] = pa.Field(nullable=True)
-    qualifier: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=['over', 'at_least', 'nearly', 'about', 'up_to', 'less_than'])
-    as_printed: Series[pd.StringDtype] = pa.Field(nullable=True)
-    place: Series[pd.StringDtype] = pa.Field(nullable=True)
-    iso3: Series[pd.StringDtype] = pa.Field(nullable=True)
-    period: Series[pd.StringDtype] = pa.Field(nullable=True)
-    year_start: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1000, le=2100)
-    year_end: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1000, le=2100)
-    attributed_to: Series[pd.StringDtype] = pa.Field(nullable=True)
-    footnote: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1)
-    note: Series[pd.StringDtype] = pa.Field(nullable=True)
-    paper_id: Series[pd.StringDtype] = pa.Field(nullable=False)
-    page: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=6, le=214)
-    line: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=1, le=8240)
-    quote: Series[pd.StringDtype] = pa.Field(nullable=False)
+    The table's columns and their constraints; ``validate`` converts each column to its dtype
+    first (a table read from CSV validates as it is) and refuses a duplicated primary key.
+    The table rules and foreign keys are checked by ``cadata.check`` (docs/contracts.md).
+    """
+
+    indicator: Series[pd.StringDtype] = pa.Field(nullable=False, str_matches='^[a-z][a-z0-9_]*$\\Z', title='Indicator')
+    unit: Series[pd.StringDtype] = pa.Field(nullable=False, str_matches='^[a-z][a-z0-9_]*$\\Z', title='Unit')
+    value: Series[pd.Float64Dtype] = pa.Field(nullable=True, title='Value')
+    low: Series[pd.Float64Dtype] = pa.Field(nullable=True, title='Low')
+    high: Series[pd.Float64Dtype] = pa.Field(nullable=True, title='High')
+    qualifier: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=['over', 'at_least', 'nearly', 'about', 'up_to', 'less_than'], title='Qualifier')
+    as_printed: Series[pd.StringDtype] = pa.Field(nullable=True, title='As printed')
+    place: Series[pd.StringDtype] = pa.Field(nullable=True, title='Place')
+    iso3: Series[pd.StringDtype] = pa.Field(nullable=True, str_matches='^[A-Z]{3}$\\Z', title='Country (ISO 3166-1 alpha-3)')
+    period: Series[pd.StringDtype] = pa.Field(nullable=True, title='Period as printed')
+    year_start: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1000, le=2100, title='First year')
+    year_end: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1000, le=2100, title='Last year')
+    attributed_to: Series[pd.StringDtype] = pa.Field(nullable=True, title='Attributed to')
+    footnote: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1, title='Footnote')
+    note: Series[pd.StringDtype] = pa.Field(nullable=True, title='Note')
+    paper_id: Series[pd.StringDtype] = pa.Field(nullable=False, str_matches='^[a-z_]+$\\Z', title='Paper')
+    page: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=6, le=214, title='Printed page')
+    line: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=1, le=8240, title='Source line')
+    quote: Series[pd.StringDtype] = pa.Field(nullable=False, str_length={'min_value': 3, 'max_value': 300}, title='Quote')
 
     class Config:
         strict = True
         ordered = True
+        coerce = True
+        unique = ['year_start']
 
 
 class KzInternetUsers(pa.DataFrameModel):
-    """Internet users in Kazakhstan as a share of the population, 2005, 2010 and 2011 (``kz_internet_users``)."""
+    """Internet users in Kazakhstan as a share of the population, 2005, 2010 and 2011 (``kz_internet_users``).
 
-    indicator: Series[pd.StringDtype] = pa.Field(nullable=False)
-    unit: Series[pd.StringDtype] = pa.Field(nullable=False)
-    value: Series[pd.Float64Dtype] = pa.Field(nullable=True)
-    low: Series[pd.Float64Dtype] = pa.Field(nullable=True)
-    high: Series[pd.Float64Dtype] = pa.Field(nullable=True)
-    qualifier: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=['over', 'at_least', 'nearly', 'about', 'up_to', 'less_than'])
-    as_printed: Series[pd.StringDtype] = pa.Field(nullable=True)
-    place: Series[pd.StringDtype] = pa.Field(nullable=True)
-    iso3: Series[pd.StringDtype] = pa.Field(nullable=True)
-    period: Series[pd.StringDtype] = pa.Field(nullable=True)
-    year_start: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1000, le=2100)
-    year_end: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1000, le=2100)
-    attributed_to: Series[pd.StringDtype] = pa.Field(nullable=True)
-    footnote: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1)
-    note: Series[pd.StringDtype] = pa.Field(nullable=True)
-    paper_id: Series[pd.StringDtype] = pa.Field(nullable=False)
-    page: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=6, le=214)
-    line: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=1, le=8240)
-    quote: Series[pd.StringDtype] = pa.Field(nullable=False)
+    The table's columns and their constraints; ``validate`` converts each column to its dtype
+    first (a table read from CSV validates as it is) and refuses a duplicated primary key.
+    The table rules and foreign keys are checked by ``cadata.check`` (docs/contracts.md).
+    """
+
+    indicator: Series[pd.StringDtype] = pa.Field(nullable=False, str_matches='^[a-z][a-z0-9_]*$\\Z', title='Indicator')
+    unit: Series[pd.StringDtype] = pa.Field(nullable=False, str_matches='^[a-z][a-z0-9_]*$\\Z', title='Unit')
+    value: Series[pd.Float64Dtype] = pa.Field(nullable=True, title='Value')
+    low: Series[pd.Float64Dtype] = pa.Field(nullable=True, title='Low')
+    high: Series[pd.Float64Dtype] = pa.Field(nullable=True, title='High')
+    qualifier: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=['over', 'at_least', 'nearly', 'about', 'up_to', 'less_than'], title='Qualifier')
+    as_printed: Series[pd.StringDtype] = pa.Field(nullable=True, title='As printed')
+    place: Series[pd.StringDtype] = pa.Field(nullable=True, title='Place')
+    iso3: Series[pd.StringDtype] = pa.Field(nullable=True, str_matches='^[A-Z]{3}$\\Z', title='Country (ISO 3166-1 alpha-3)')
+    period: Series[pd.StringDtype] = pa.Field(nullable=True, title='Period as printed')
+    year_start: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1000, le=2100, title='First year')
+    year_end: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1000, le=2100, title='Last year')
+    attributed_to: Series[pd.StringDtype] = pa.Field(nullable=True, title='Attributed to')
+    footnote: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1, title='Footnote')
+    note: Series[pd.StringDtype] = pa.Field(nullable=True, title='Note')
+    paper_id: Series[pd.StringDtype] = pa.Field(nullable=False, str_matches='^[a-z_]+$\\Z', title='Paper')
+    page: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=6, le=214, title='Printed page')
+    line: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=1, le=8240, title='Source line')
+    quote: Series[pd.StringDtype] = pa.Field(nullable=False, str_length={'min_value': 3, 'max_value': 300}, title='Quote')
 
     class Config:
         strict = True
         ordered = True
+        coerce = True
+        unique = ['year_start', 'indicator']
 
 
 class OsceConferenceExpertCountries(pa.DataFrameModel):
-    """Countries represented among the conference's experts, by OSCE status (``osce_conference_expert_countries``)."""
+    """Countries represented among the conference's experts, by OSCE status (``osce_conference_expert_countries``).
 
-    category: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['all_countries', 'osce_participating_states', 'partners_for_co_operation'])
-    category_as_printed: Series[pd.StringDtype] = pa.Field(nullable=False)
-    indicator: Series[pd.StringDtype] = pa.Field(nullable=False)
-    unit: Series[pd.StringDtype] = pa.Field(nullable=False)
-    value: Series[pd.Float64Dtype] = pa.Field(nullable=True)
-    low: Series[pd.Float64Dtype] = pa.Field(nullable=True)
-    high: Series[pd.Float64Dtype] = pa.Field(nullable=True)
-    qualifier: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=['over', 'at_least', 'nearly', 'about', 'up_to', 'less_than'])
-    as_printed: Series[pd.StringDtype] = pa.Field(nullable=True)
-    place: Series[pd.StringDtype] = pa.Field(nullable=True)
-    iso3: Series[pd.StringDtype] = pa.Field(nullable=True)
-    period: Series[pd.StringDtype] = pa.Field(nullable=True)
-    year_start: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1000, le=2100)
-    year_end: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1000, le=2100)
-    attributed_to: Series[pd.StringDtype] = pa.Field(nullable=True)
-    footnote: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1)
-    note: Series[pd.StringDtype] = pa.Field(nullable=True)
-    paper_id: Series[pd.StringDtype] = pa.Field(nullable=False)
-    page: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=6, le=214)
-    line: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=1, le=8240)
-    quote: Series[pd.StringDtype] = pa.Field(nullable=False)
+    The table's columns and their constraints; ``validate`` converts each column to its dtype
+    first (a table read from CSV validates as it is) and refuses a duplicated primary key.
+    The table rules and foreign keys are checked by ``cadata.check`` (docs/contracts.md).
+    """
+
+    category: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['all_countries', 'osce_participating_states', 'partners_for_co_operation'], title='Category')
+    category_as_printed: Series[pd.StringDtype] = pa.Field(nullable=False, title='Category as printed')
+    indicator: Series[pd.StringDtype] = pa.Field(nullable=False, str_matches='^[a-z][a-z0-9_]*$\\Z', title='Indicator')
+    unit: Series[pd.StringDtype] = pa.Field(nullable=False, str_matches='^[a-z][a-z0-9_]*$\\Z', title='Unit')
+    value: Series[pd.Float64Dtype] = pa.Field(nullable=True, title='Value')
+    low: Series[pd.Float64Dtype] = pa.Field(nullable=True, title='Low')
+    high: Series[pd.Float64Dtype] = pa.Field(nullable=True, title='High')
+    qualifier: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=['over', 'at_least', 'nearly', 'about', 'up_to', 'less_than'], title='Qualifier')
+    as_printed: Series[pd.StringDtype] = pa.Field(nullable=True, title='As printed')
+    place: Series[pd.StringDtype] = pa.Field(nullable=True, title='Place')
+    iso3: Series[pd.StringDtype] = pa.Field(nullable=True, str_matches='^[A-Z]{3}$\\Z', title='Country (ISO 3166-1 alpha-3)')
+    period: Series[pd.StringDtype] = pa.Field(nullable=True, title='Period as printed')
+    year_start: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1000, le=2100, title='First year')
+    year_end: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1000, le=2100, title='Last year')
+    attributed_to: Series[pd.StringDtype] = pa.Field(nullable=True, title='Attributed to')
+    footnote: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1, title='Footnote')
+    note: Series[pd.StringDtype] = pa.Field(nullable=True, title='Note')
+    paper_id: Series[pd.StringDtype] = pa.Field(nullable=False, str_matches='^[a-z_]+$\\Z', title='Paper')
+    page: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=6, le=214, title='Printed page')
+    line: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=1, le=8240, title='Source line')
+    quote: Series[pd.StringDtype] = pa.Field(nullable=False, str_length={'min_value': 3, 'max_value': 300}, title='Quote')
 
     class Config:
         strict = True
         ordered = True
+        coerce = True
+        unique = ['category']
 
 
 class OsceFieldOperationsBudget2017(pa.DataFrameModel):
-    """OSCE Unified Budget 2017 and its field operations (``osce_field_operations_budget_2017``)."""
+    """OSCE Unified Budget 2017 and its field operations (``osce_field_operations_budget_2017``).
 
-    item: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['unified_budget', 'field_operations', 'post_soviet_presences', 'tajikistan', 'kyrgyzstan'])
-    indicator: Series[pd.StringDtype] = pa.Field(nullable=False)
-    unit: Series[pd.StringDtype] = pa.Field(nullable=False)
-    value: Series[pd.Float64Dtype] = pa.Field(nullable=True)
-    low: Series[pd.Float64Dtype] = pa.Field(nullable=True)
-    high: Series[pd.Float64Dtype] = pa.Field(nullable=True)
-    qualifier: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=['over', 'at_least', 'nearly', 'about', 'up_to', 'less_than'])
-    as_printed: Series[pd.StringDtype] = pa.Field(nullable=True)
-    place: Series[pd.StringDtype] = pa.Field(nullable=True)
-    iso3: Series[pd.StringDtype] = pa.Field(nullable=True)
-    period: Series[pd.StringDtype] = pa.Field(nullable=True)
-    year_start: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1000, le=2100)
-    year_end: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1000, le=2100)
-    attributed_to: Series[pd.StringDtype] = pa.Field(nullable=True)
-    footnote: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1)
-    note: Series[pd.StringDtype] = pa.Field(nullable=True)
-    paper_id: Series[pd.StringDtype] = pa.Field(nullable=False)
-    page: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=6, le=214)
-    line: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=1, le=8240)
-    quote: Series[pd.StringDtype] = pa.Field(nullable=False)
+    The table's columns and their constraints; ``validate`` converts each column to its dtype
+    first (a table read from CSV validates as it is) and refuses a duplicated primary key.
+    The table rules and foreign keys are checked by ``cadata.check`` (docs/contracts.md).
+    """
+
+    item: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['unified_budget', 'field_operations', 'post_soviet_presences', 'tajikistan', 'kyrgyzstan'], title='Item')
+    indicator: Series[pd.StringDtype] = pa.Field(nullable=False, str_matches='^[a-z][a-z0-9_]*$\\Z', title='Indicator')
+    unit: Series[pd.StringDtype] = pa.Field(nullable=False, str_matches='^[a-z][a-z0-9_]*$\\Z', title='Unit')
+    value: Series[pd.Float64Dtype] = pa.Field(nullable=True, title='Value')
+    low: Series[pd.Float64Dtype] = pa.Field(nullable=True, title='Low')
+    high: Series[pd.Float64Dtype] = pa.Field(nullable=True, title='High')
+    qualifier: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=['over', 'at_least', 'nearly', 'about', 'up_to', 'less_than'], title='Qualifier')
+    as_printed: Series[pd.StringDtype] = pa.Field(nullable=True, title='As printed')
+    place: Series[pd.StringDtype] = pa.Field(nullable=True, title='Place')
+    iso3: Series[pd.StringDtype] = pa.Field(nullable=True, str_matches='^[A-Z]{3}$\\Z', title='Country (ISO 3166-1 alpha-3)')
+    period: Series[pd.StringDtype] = pa.Field(nullable=True, title='Period as printed')
+    year_start: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1000, le=2100, title='First year')
+    year_end: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1000, le=2100, title='Last year')
+    attributed_to: Series[pd.StringDtype] = pa.Field(nullable=True, title='Attributed to')
+    footnote: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1, title='Footnote')
+    note: Series[pd.StringDtype] = pa.Field(nullable=True, title='Note')
+    paper_id: Series[pd.StringDtype] = pa.Field(nullable=False, str_matches='^[a-z_]+$\\Z', title='Paper')
+    page: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=6, le=214, title='Printed page')
+    line: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=1, le=8240, title='Source line')
+    quote: Series[pd.StringDtype] = pa.Field(nullable=False, str_length={'min_value': 3, 'max_value': 300}, title='Quote')
 
     class Config:
         strict = True
         ordered = True
+        coerce = True
+        unique = ['item', 'indicator']
 
 
 class OsceFieldPresenceEvents(pa.DataFrameModel):
-    """OSCE field presences - openings, downgrades and closures with their years (``osce_field_presence_events``)."""
+    """OSCE field presences - openings, downgrades and closures with their years (``osce_field_presence_events``).
 
-    place: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['Tajikistan', 'Uzbekistan', 'Central Asia', 'Estonia', 'Latvia', 'Croatia', 'Kazakhstan', 'Kyrgyzstan', 'Georgia', 'Armenia'])
-    iso3: Series[pd.StringDtype] = pa.Field(nullable=True)
-    event: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['presence_established', 'liaison_office_opened', 'presence_in_every_state', 'field_office_closed', 'presence_reduced', 'presence_abolished', 'reduced_to_programme_office', 'downgrade_negotiations_started', 'downgrade_talks_ended', 'presence_terminated_by_another_state'])
-    year: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=1990, le=2018)
-    month: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'])
-    year_qualifier: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=['by'])
-    as_printed: Series[pd.StringDtype] = pa.Field(nullable=False)
-    footnote: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=21, le=21)
-    note: Series[pd.StringDtype] = pa.Field(nullable=True)
-    paper_id: Series[pd.StringDtype] = pa.Field(nullable=False)
-    page: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=6, le=214)
-    line: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=1, le=8240)
-    quote: Series[pd.StringDtype] = pa.Field(nullable=False)
+    The table's columns and their constraints; ``validate`` converts each column to its dtype
+    first (a table read from CSV validates as it is) and refuses a duplicated primary key.
+    The table rules and foreign keys are checked by ``cadata.check`` (docs/contracts.md).
+    """
+
+    place: Series[pd.StringDtype] = pa.Field(nullable=False, title='Place')
+    iso3: Series[pd.StringDtype] = pa.Field(nullable=True, str_matches='^[A-Z]{3}$\\Z', title='ISO 3166-1 alpha-3')
+    event: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['presence_established', 'liaison_office_opened', 'presence_in_every_state', 'field_office_closed', 'presence_reduced', 'presence_abolished', 'reduced_to_programme_office', 'downgrade_negotiations_started', 'downgrade_talks_ended', 'presence_terminated_by_another_state'], title='Event')
+    year: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=1000, le=2100, title='Year')
+    month: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'], title='Month')
+    year_qualifier: Series[pd.StringDtype] = pa.Field(nullable=True, title='Year qualifier')
+    as_printed: Series[pd.StringDtype] = pa.Field(nullable=False, title='As printed')
+    footnote: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1, title='Footnote')
+    note: Series[pd.StringDtype] = pa.Field(nullable=True, title='Note')
+    paper_id: Series[pd.StringDtype] = pa.Field(nullable=False, str_matches='^[a-z_]+$\\Z', title='Paper')
+    page: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=6, le=214, title='Printed page')
+    line: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=1, le=8240, title='Source line')
+    quote: Series[pd.StringDtype] = pa.Field(nullable=False, str_length={'min_value': 3, 'max_value': 300}, title='Quote')
 
     class Config:
         strict = True
         ordered = True
+        coerce = True
+        unique = ['place', 'event']
 
 
 class Papers(pa.DataFrameModel):
-    """Contributions of the volume (``papers``)."""
+    """Contributions of the volume (``papers``).
 
-    paper_id: Series[pd.StringDtype] = pa.Field(nullable=False)
-    title: Series[pd.StringDtype] = pa.Field(nullable=False)
-    authors: Series[pd.StringDtype] = pa.Field(nullable=False)
-    session: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=['I', 'II', 'III', 'IV'])
-    first_page: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=6, le=214)
-    last_page: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=6, le=214)
-    first_line: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=1, le=8240)
-    last_line: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=1, le=8240)
-    note: Series[pd.StringDtype] = pa.Field(nullable=True)
-    page: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=6, le=214)
-    line: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=1, le=8240)
-    quote: Series[pd.StringDtype] = pa.Field(nullable=False)
+    The table's columns and their constraints; ``validate`` converts each column to its dtype
+    first (a table read from CSV validates as it is) and refuses a duplicated primary key.
+    The table rules and foreign keys are checked by ``cadata.check`` (docs/contracts.md).
+    """
+
+    paper_id: Series[pd.StringDtype] = pa.Field(nullable=False, str_matches='^[a-z_]+$\\Z', title='Paper')
+    title: Series[pd.StringDtype] = pa.Field(nullable=False, title='Title')
+    authors: Series[pd.StringDtype] = pa.Field(nullable=False, title='Author(s)')
+    session: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=['I', 'II', 'III', 'IV'], title='Session')
+    first_page: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=6, le=214, title='First printed page')
+    last_page: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=6, le=214, title='Last printed page')
+    first_line: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=1, le=8240, title='First source line')
+    last_line: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=1, le=8240, title='Last source line')
+    note: Series[pd.StringDtype] = pa.Field(nullable=True, title='Note')
+    page: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=6, le=214, title='Printed page')
+    line: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=1, le=8240, title='Source line')
+    quote: Series[pd.StringDtype] = pa.Field(nullable=False, str_length={'min_value': 3, 'max_value': 300}, title='Quote')
 
     class Config:
         strict = True
         ordered = True
+        coerce = True
+        unique = ['paper_id']
 
 
 class PewMuslimAttitudes(pa.DataFrameModel):
-    """Muslim attitudes in Kazakhstan, Kyrgyzstan and Afghanistan (Pew Research Center survey) (``pew_muslim_attitudes``)."""
+    """Muslim attitudes in Kazakhstan, Kyrgyzstan and Afghanistan (Pew Research Center survey) (``pew_muslim_attitudes``).
 
-    question_as_printed: Series[pd.StringDtype] = pa.Field(nullable=False)
-    answer: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['often_sometimes_justified', 'favour'])
-    indicator: Series[pd.StringDtype] = pa.Field(nullable=False)
-    unit: Series[pd.StringDtype] = pa.Field(nullable=False)
-    value: Series[pd.Float64Dtype] = pa.Field(nullable=True)
-    low: Series[pd.Float64Dtype] = pa.Field(nullable=True)
-    high: Series[pd.Float64Dtype] = pa.Field(nullable=True)
-    qualifier: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=['over', 'at_least', 'nearly', 'about', 'up_to', 'less_than'])
-    as_printed: Series[pd.StringDtype] = pa.Field(nullable=True)
-    place: Series[pd.StringDtype] = pa.Field(nullable=True)
-    iso3: Series[pd.StringDtype] = pa.Field(nullable=True)
-    period: Series[pd.StringDtype] = pa.Field(nullable=True)
-    year_start: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1000, le=2100)
-    year_end: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1000, le=2100)
-    attributed_to: Series[pd.StringDtype] = pa.Field(nullable=True)
-    footnote: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1)
-    note: Series[pd.StringDtype] = pa.Field(nullable=True)
-    paper_id: Series[pd.StringDtype] = pa.Field(nullable=False)
-    page: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=6, le=214)
-    line: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=1, le=8240)
-    quote: Series[pd.StringDtype] = pa.Field(nullable=False)
+    The table's columns and their constraints; ``validate`` converts each column to its dtype
+    first (a table read from CSV validates as it is) and refuses a duplicated primary key.
+    The table rules and foreign keys are checked by ``cadata.check`` (docs/contracts.md).
+    """
+
+    question_as_printed: Series[pd.StringDtype] = pa.Field(nullable=False, title='Question as printed')
+    answer: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['often_sometimes_justified', 'favour'], title='Answer')
+    indicator: Series[pd.StringDtype] = pa.Field(nullable=False, str_matches='^[a-z][a-z0-9_]*$\\Z', title='Indicator')
+    unit: Series[pd.StringDtype] = pa.Field(nullable=False, str_matches='^[a-z][a-z0-9_]*$\\Z', title='Unit')
+    value: Series[pd.Float64Dtype] = pa.Field(nullable=True, title='Value')
+    low: Series[pd.Float64Dtype] = pa.Field(nullable=True, title='Low')
+    high: Series[pd.Float64Dtype] = pa.Field(nullable=True, title='High')
+    qualifier: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=['over', 'at_least', 'nearly', 'about', 'up_to', 'less_than'], title='Qualifier')
+    as_printed: Series[pd.StringDtype] = pa.Field(nullable=True, title='As printed')
+    place: Series[pd.StringDtype] = pa.Field(nullable=True, title='Place')
+    iso3: Series[pd.StringDtype] = pa.Field(nullable=True, str_matches='^[A-Z]{3}$\\Z', title='Country (ISO 3166-1 alpha-3)')
+    period: Series[pd.StringDtype] = pa.Field(nullable=True, title='Period as printed')
+    year_start: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1000, le=2100, title='First year')
+    year_end: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1000, le=2100, title='Last year')
+    attributed_to: Series[pd.StringDtype] = pa.Field(nullable=True, title='Attributed to')
+    footnote: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1, title='Footnote')
+    note: Series[pd.StringDtype] = pa.Field(nullable=True, title='Note')
+    paper_id: Series[pd.StringDtype] = pa.Field(nullable=False, str_matches='^[a-z_]+$\\Z', title='Paper')
+    page: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=6, le=214, title='Printed page')
+    line: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=1, le=8240, title='Source line')
+    quote: Series[pd.StringDtype] = pa.Field(nullable=False, str_length={'min_value': 3, 'max_value': 300}, title='Quote')
 
     class Config:
         strict = True
         ordered = True
+        coerce = True
+        unique = ['iso3', 'indicator']
 
 
 class SourcesCited(pa.DataFrameModel):
-    """Sources the volume cites for its numbers (``sources_cited``)."""
+    """Sources the volume cites for its numbers (``sources_cited``).
 
-    source_id: Series[pd.StringDtype] = pa.Field(nullable=False)
-    name: Series[pd.StringDtype] = pa.Field(nullable=False)
-    label: Series[pd.StringDtype] = pa.Field(nullable=False)
-    kind: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['government', 'international_organization', 'think_tank', 'ngo', 'media', 'academic', 'expert', 'company', 'author_own_study', 'armed_group', 'unspecified'])
-    named: Series[pd.BooleanDtype] = pa.Field(nullable=False)
-    note: Series[pd.StringDtype] = pa.Field(nullable=True)
-    paper_id: Series[pd.StringDtype] = pa.Field(nullable=False)
-    page: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=6, le=214)
-    line: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=1, le=8240)
-    quote: Series[pd.StringDtype] = pa.Field(nullable=False)
+    The table's columns and their constraints; ``validate`` converts each column to its dtype
+    first (a table read from CSV validates as it is) and refuses a duplicated primary key.
+    The table rules and foreign keys are checked by ``cadata.check`` (docs/contracts.md).
+    """
+
+    source_id: Series[pd.StringDtype] = pa.Field(nullable=False, str_matches='^[a-z][a-z0-9_]*$\\Z', title='Source')
+    name: Series[pd.StringDtype] = pa.Field(nullable=False, title='Name')
+    label: Series[pd.StringDtype] = pa.Field(nullable=False, str_length={'max_value': 40}, title='Label')
+    kind: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['government', 'international_organization', 'think_tank', 'ngo', 'media', 'academic', 'expert', 'company', 'author_own_study', 'armed_group', 'unspecified'], title='Kind')
+    named: Series[pd.BooleanDtype] = pa.Field(nullable=False, title='Named')
+    note: Series[pd.StringDtype] = pa.Field(nullable=True, title='Note')
+    paper_id: Series[pd.StringDtype] = pa.Field(nullable=False, str_matches='^[a-z_]+$\\Z', title='Paper')
+    page: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=6, le=214, title='Printed page')
+    line: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=1, le=8240, title='Source line')
+    quote: Series[pd.StringDtype] = pa.Field(nullable=False, str_length={'min_value': 3, 'max_value': 300}, title='Quote')
 
     class Config:
         strict = True
         ordered = True
+        coerce = True
+        unique = ['source_id']
 
 
 class UnitedCyberCaliphateClaims(pa.DataFrameModel):
-    """Cyberattacks claimed by the United Cyber Caliphate, 23 May - 21 July 2018 (``united_cyber_caliphate_claims``)."""
+    """Cyberattacks claimed by the United Cyber Caliphate, 23 May - 21 July 2018 (``united_cyber_caliphate_claims``).
 
-    target: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['websites', 'social_media_accounts'])
-    indicator: Series[pd.StringDtype] = pa.Field(nullable=False)
-    unit: Series[pd.StringDtype] = pa.Field(nullable=False)
-    value: Series[pd.Float64Dtype] = pa.Field(nullable=True)
-    low: Series[pd.Float64Dtype] = pa.Field(nullable=True)
-    high: Series[pd.Float64Dtype] = pa.Field(nullable=True)
-    qualifier: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=['over', 'at_least', 'nearly', 'about', 'up_to', 'less_than'])
-    as_printed: Series[pd.StringDtype] = pa.Field(nullable=True)
-    place: Series[pd.StringDtype] = pa.Field(nullable=True)
-    iso3: Series[pd.StringDtype] = pa.Field(nullable=True)
-    period: Series[pd.StringDtype] = pa.Field(nullable=True)
-    year_start: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1000, le=2100)
-    year_end: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1000, le=2100)
-    attributed_to: Series[pd.StringDtype] = pa.Field(nullable=True)
-    footnote: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1)
-    date_start: Series[pd.StringDtype] = pa.Field(nullable=False)
-    date_end: Series[pd.StringDtype] = pa.Field(nullable=False)
-    published: Series[pd.StringDtype] = pa.Field(nullable=False)
-    note: Series[pd.StringDtype] = pa.Field(nullable=True)
-    paper_id: Series[pd.StringDtype] = pa.Field(nullable=False)
-    page: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=6, le=214)
-    line: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=1, le=8240)
-    quote: Series[pd.StringDtype] = pa.Field(nullable=False)
+    The table's columns and their constraints; ``validate`` converts each column to its dtype
+    first (a table read from CSV validates as it is) and refuses a duplicated primary key.
+    The table rules and foreign keys are checked by ``cadata.check`` (docs/contracts.md).
+    """
+
+    target: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['websites', 'social_media_accounts'], title='Target')
+    indicator: Series[pd.StringDtype] = pa.Field(nullable=False, str_matches='^[a-z][a-z0-9_]*$\\Z', title='Indicator')
+    unit: Series[pd.StringDtype] = pa.Field(nullable=False, str_matches='^[a-z][a-z0-9_]*$\\Z', title='Unit')
+    value: Series[pd.Float64Dtype] = pa.Field(nullable=True, title='Value')
+    low: Series[pd.Float64Dtype] = pa.Field(nullable=True, title='Low')
+    high: Series[pd.Float64Dtype] = pa.Field(nullable=True, title='High')
+    qualifier: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=['over', 'at_least', 'nearly', 'about', 'up_to', 'less_than'], title='Qualifier')
+    as_printed: Series[pd.StringDtype] = pa.Field(nullable=True, title='As printed')
+    place: Series[pd.StringDtype] = pa.Field(nullable=True, title='Place')
+    iso3: Series[pd.StringDtype] = pa.Field(nullable=True, str_matches='^[A-Z]{3}$\\Z', title='Country (ISO 3166-1 alpha-3)')
+    period: Series[pd.StringDtype] = pa.Field(nullable=True, title='Period as printed')
+    year_start: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1000, le=2100, title='First year')
+    year_end: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1000, le=2100, title='Last year')
+    attributed_to: Series[pd.StringDtype] = pa.Field(nullable=True, title='Attributed to')
+    footnote: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1, title='Footnote')
+    date_start: Series[pd.StringDtype] = pa.Field(nullable=False, str_matches='^\\d{4}-\\d{2}-\\d{2}$\\Z', title='First day')
+    date_end: Series[pd.StringDtype] = pa.Field(nullable=False, str_matches='^\\d{4}-\\d{2}-\\d{2}$\\Z', title='Last day')
+    published: Series[pd.StringDtype] = pa.Field(nullable=False, str_matches='^\\d{4}-\\d{2}-\\d{2}$\\Z', title='Published')
+    note: Series[pd.StringDtype] = pa.Field(nullable=True, title='Note')
+    paper_id: Series[pd.StringDtype] = pa.Field(nullable=False, str_matches='^[a-z_]+$\\Z', title='Paper')
+    page: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=6, le=214, title='Printed page')
+    line: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=1, le=8240, title='Source line')
+    quote: Series[pd.StringDtype] = pa.Field(nullable=False, str_length={'min_value': 3, 'max_value': 300}, title='Quote')
 
     class Config:
         strict = True
         ordered = True
+        coerce = True
+        unique = ['indicator']
 
 
 class Units(pa.DataFrameModel):
-    """Units of the catalog (``units``)."""
+    """Units of the catalog (``units``).
 
-    unit: Series[pd.StringDtype] = pa.Field(nullable=False)
-    label: Series[pd.StringDtype] = pa.Field(nullable=False)
-    kind: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['count', 'percent', 'duration', 'date', 'currency', 'currency_rate', 'ratio', 'frequency', 'length', 'voltage', 'rank'])
-    currency: Series[pd.StringDtype] = pa.Field(nullable=True)
+    The table's columns and their constraints; ``validate`` converts each column to its dtype
+    first (a table read from CSV validates as it is) and refuses a duplicated primary key.
+    The table rules and foreign keys are checked by ``cadata.check`` (docs/contracts.md).
+    """
+
+    unit: Series[pd.StringDtype] = pa.Field(nullable=False, str_matches='^[a-z][a-z0-9_]*$\\Z', title='Unit')
+    label: Series[pd.StringDtype] = pa.Field(nullable=False, title='Label')
+    kind: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['count', 'percent', 'duration', 'date', 'currency', 'currency_rate', 'ratio', 'frequency', 'length', 'voltage', 'rank'], title='Kind')
+    currency: Series[pd.StringDtype] = pa.Field(nullable=True, str_matches='^[A-Z]{3}$\\Z', title='Currency (ISO 4217)')
 
     class Config:
         strict = True
         ordered = True
+        coerce = True
+        unique = ['unit']
 
 
 class UzAfghanistanInfrastructureProjects(pa.DataFrameModel):
-    """Uzbekistan's infrastructure projects in Afghanistan (``uz_afghanistan_infrastructure_projects``)."""
+    """Uzbekistan's infrastructure projects in Afghanistan (``uz_afghanistan_infrastructure_projects``).
 
-    project: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['highway_bridges_mazar_i_sharif_kabul', 'power_line_kabul_uzbekistan_border', 'railway_hairatan_mazar_i_sharif', 'railway_mazar_i_sharif_kabul_kandahar_herat'])
-    project_status: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['built', 'proposed'])
-    indicator: Series[pd.StringDtype] = pa.Field(nullable=False)
-    unit: Series[pd.StringDtype] = pa.Field(nullable=False)
-    value: Series[pd.Float64Dtype] = pa.Field(nullable=True)
-    low: Series[pd.Float64Dtype] = pa.Field(nullable=True)
-    high: Series[pd.Float64Dtype] = pa.Field(nullable=True)
-    qualifier: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=['over', 'at_least', 'nearly', 'about', 'up_to', 'less_than'])
-    as_printed: Series[pd.StringDtype] = pa.Field(nullable=True)
-    place: Series[pd.StringDtype] = pa.Field(nullable=True)
-    iso3: Series[pd.StringDtype] = pa.Field(nullable=True)
-    period: Series[pd.StringDtype] = pa.Field(nullable=True)
-    year_start: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1000, le=2100)
-    year_end: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1000, le=2100)
-    attributed_to: Series[pd.StringDtype] = pa.Field(nullable=True)
-    footnote: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1)
-    note: Series[pd.StringDtype] = pa.Field(nullable=True)
-    paper_id: Series[pd.StringDtype] = pa.Field(nullable=False)
-    page: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=6, le=214)
-    line: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=1, le=8240)
-    quote: Series[pd.StringDtype] = pa.Field(nullable=False)
+    The table's columns and their constraints; ``validate`` converts each column to its dtype
+    first (a table read from CSV validates as it is) and refuses a duplicated primary key.
+    The table rules and foreign keys are checked by ``cadata.check`` (docs/contracts.md).
+    """
+
+    project: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['highway_bridges_mazar_i_sharif_kabul', 'power_line_kabul_uzbekistan_border', 'railway_hairatan_mazar_i_sharif', 'railway_mazar_i_sharif_kabul_kandahar_herat'], title='Project')
+    project_status: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['built', 'proposed'], title='Project status')
+    indicator: Series[pd.StringDtype] = pa.Field(nullable=False, str_matches='^[a-z][a-z0-9_]*$\\Z', title='Indicator')
+    unit: Series[pd.StringDtype] = pa.Field(nullable=False, str_matches='^[a-z][a-z0-9_]*$\\Z', title='Unit')
+    value: Series[pd.Float64Dtype] = pa.Field(nullable=True, title='Value')
+    low: Series[pd.Float64Dtype] = pa.Field(nullable=True, title='Low')
+    high: Series[pd.Float64Dtype] = pa.Field(nullable=True, title='High')
+    qualifier: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=['over', 'at_least', 'nearly', 'about', 'up_to', 'less_than'], title='Qualifier')
+    as_printed: Series[pd.StringDtype] = pa.Field(nullable=True, title='As printed')
+    place: Series[pd.StringDtype] = pa.Field(nullable=True, title='Place')
+    iso3: Series[pd.StringDtype] = pa.Field(nullable=True, str_matches='^[A-Z]{3}$\\Z', title='Country (ISO 3166-1 alpha-3)')
+    period: Series[pd.StringDtype] = pa.Field(nullable=True, title='Period as printed')
+    year_start: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1000, le=2100, title='First year')
+    year_end: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1000, le=2100, title='Last year')
+    attributed_to: Series[pd.StringDtype] = pa.Field(nullable=True, title='Attributed to')
+    footnote: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1, title='Footnote')
+    note: Series[pd.StringDtype] = pa.Field(nullable=True, title='Note')
+    paper_id: Series[pd.StringDtype] = pa.Field(nullable=False, str_matches='^[a-z_]+$\\Z', title='Paper')
+    page: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=6, le=214, title='Printed page')
+    line: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=1, le=8240, title='Source line')
+    quote: Series[pd.StringDtype] = pa.Field(nullable=False, str_length={'min_value': 3, 'max_value': 300}, title='Quote')
 
     class Config:
         strict = True
         ordered = True
+        coerce = True
+        unique = ['project', 'indicator']
 
 
 class UzFighterSourceInterviews(pa.DataFrameModel):
-    """Interview studies behind Ergashev's estimates of Uzbek recruits (``uz_fighter_source_interviews``)."""
+    """Interview studies behind Ergashev's estimates of Uzbek recruits (``uz_fighter_source_interviews``).
 
-    study: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['labour_migration_expert_interviews', 'mano_center_expert_interviews'])
-    study_as_printed: Series[pd.StringDtype] = pa.Field(nullable=False)
-    interviewees: Series[pd.StringDtype] = pa.Field(nullable=False)
-    places: Series[pd.StringDtype] = pa.Field(nullable=True)
-    indicator: Series[pd.StringDtype] = pa.Field(nullable=False)
-    unit: Series[pd.StringDtype] = pa.Field(nullable=False)
-    value: Series[pd.Float64Dtype] = pa.Field(nullable=True)
-    low: Series[pd.Float64Dtype] = pa.Field(nullable=True)
-    high: Series[pd.Float64Dtype] = pa.Field(nullable=True)
-    qualifier: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=['over', 'at_least', 'nearly', 'about', 'up_to', 'less_than'])
-    as_printed: Series[pd.StringDtype] = pa.Field(nullable=True)
-    place: Series[pd.StringDtype] = pa.Field(nullable=True)
-    iso3: Series[pd.StringDtype] = pa.Field(nullable=True)
-    period: Series[pd.StringDtype] = pa.Field(nullable=True)
-    year_start: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1000, le=2100)
-    year_end: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1000, le=2100)
-    attributed_to: Series[pd.StringDtype] = pa.Field(nullable=True)
-    footnote: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1)
-    note: Series[pd.StringDtype] = pa.Field(nullable=True)
-    paper_id: Series[pd.StringDtype] = pa.Field(nullable=False)
-    page: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=6, le=214)
-    line: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=1, le=8240)
-    quote: Series[pd.StringDtype] = pa.Field(nullable=False)
+    The table's columns and their constraints; ``validate`` converts each column to its dtype
+    first (a table read from CSV validates as it is) and refuses a duplicated primary key.
+    The table rules and foreign keys are checked by ``cadata.check`` (docs/contracts.md).
+    """
+
+    study: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['labour_migration_expert_interviews', 'mano_center_expert_interviews'], title='Study')
+    study_as_printed: Series[pd.StringDtype] = pa.Field(nullable=False, title='Study as printed')
+    interviewees: Series[pd.StringDtype] = pa.Field(nullable=False, title='Interviewees')
+    places: Series[pd.StringDtype] = pa.Field(nullable=True, title='Places')
+    indicator: Series[pd.StringDtype] = pa.Field(nullable=False, str_matches='^[a-z][a-z0-9_]*$\\Z', title='Indicator')
+    unit: Series[pd.StringDtype] = pa.Field(nullable=False, str_matches='^[a-z][a-z0-9_]*$\\Z', title='Unit')
+    value: Series[pd.Float64Dtype] = pa.Field(nullable=True, title='Value')
+    low: Series[pd.Float64Dtype] = pa.Field(nullable=True, title='Low')
+    high: Series[pd.Float64Dtype] = pa.Field(nullable=True, title='High')
+    qualifier: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=['over', 'at_least', 'nearly', 'about', 'up_to', 'less_than'], title='Qualifier')
+    as_printed: Series[pd.StringDtype] = pa.Field(nullable=True, title='As printed')
+    place: Series[pd.StringDtype] = pa.Field(nullable=True, title='Place')
+    iso3: Series[pd.StringDtype] = pa.Field(nullable=True, str_matches='^[A-Z]{3}$\\Z', title='Country (ISO 3166-1 alpha-3)')
+    period: Series[pd.StringDtype] = pa.Field(nullable=True, title='Period as printed')
+    year_start: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1000, le=2100, title='First year')
+    year_end: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1000, le=2100, title='Last year')
+    attributed_to: Series[pd.StringDtype] = pa.Field(nullable=True, title='Attributed to')
+    footnote: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1, title='Footnote')
+    note: Series[pd.StringDtype] = pa.Field(nullable=True, title='Note')
+    paper_id: Series[pd.StringDtype] = pa.Field(nullable=False, str_matches='^[a-z_]+$\\Z', title='Paper')
+    page: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=6, le=214, title='Printed page')
+    line: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=1, le=8240, title='Source line')
+    quote: Series[pd.StringDtype] = pa.Field(nullable=False, str_length={'min_value': 3, 'max_value': 300}, title='Quote')
 
     class Config:
         strict = True
         ordered = True
+        coerce = True
+        unique = ['study']
 
 
 class UzIslamicEducationInstitutions(pa.DataFrameModel):
-    """Islamic education institutions in Uzbekistan (``uz_islamic_education_institutions``)."""
+    """Islamic education institutions in Uzbekistan (``uz_islamic_education_institutions``).
 
-    institution: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['post_soviet_system', 'centre_for_islamic_civilization', 'international_islamic_academy'])
-    status: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['created', 'planned'])
-    indicator: Series[pd.StringDtype] = pa.Field(nullable=False)
-    unit: Series[pd.StringDtype] = pa.Field(nullable=False)
-    value: Series[pd.Float64Dtype] = pa.Field(nullable=True)
-    low: Series[pd.Float64Dtype] = pa.Field(nullable=True)
-    high: Series[pd.Float64Dtype] = pa.Field(nullable=True)
-    qualifier: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=['over', 'at_least', 'nearly', 'about', 'up_to', 'less_than'])
-    as_printed: Series[pd.StringDtype] = pa.Field(nullable=True)
-    place: Series[pd.StringDtype] = pa.Field(nullable=True)
-    iso3: Series[pd.StringDtype] = pa.Field(nullable=True)
-    period: Series[pd.StringDtype] = pa.Field(nullable=True)
-    year_start: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1000, le=2100)
-    year_end: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1000, le=2100)
-    attributed_to: Series[pd.StringDtype] = pa.Field(nullable=True)
-    footnote: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1)
-    note: Series[pd.StringDtype] = pa.Field(nullable=True)
-    paper_id: Series[pd.StringDtype] = pa.Field(nullable=False)
-    page: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=6, le=214)
-    line: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=1, le=8240)
-    quote: Series[pd.StringDtype] = pa.Field(nullable=False)
+    The table's columns and their constraints; ``validate`` converts each column to its dtype
+    first (a table read from CSV validates as it is) and refuses a duplicated primary key.
+    The table rules and foreign keys are checked by ``cadata.check`` (docs/contracts.md).
+    """
+
+    institution: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['post_soviet_system', 'centre_for_islamic_civilization', 'international_islamic_academy'], title='Institution')
+    status: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['created', 'planned'], title='Status')
+    indicator: Series[pd.StringDtype] = pa.Field(nullable=False, str_matches='^[a-z][a-z0-9_]*$\\Z', title='Indicator')
+    unit: Series[pd.StringDtype] = pa.Field(nullable=False, str_matches='^[a-z][a-z0-9_]*$\\Z', title='Unit')
+    value: Series[pd.Float64Dtype] = pa.Field(nullable=True, title='Value')
+    low: Series[pd.Float64Dtype] = pa.Field(nullable=True, title='Low')
+    high: Series[pd.Float64Dtype] = pa.Field(nullable=True, title='High')
+    qualifier: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=['over', 'at_least', 'nearly', 'about', 'up_to', 'less_than'], title='Qualifier')
+    as_printed: Series[pd.StringDtype] = pa.Field(nullable=True, title='As printed')
+    place: Series[pd.StringDtype] = pa.Field(nullable=True, title='Place')
+    iso3: Series[pd.StringDtype] = pa.Field(nullable=True, str_matches='^[A-Z]{3}$\\Z', title='Country (ISO 3166-1 alpha-3)')
+    period: Series[pd.StringDtype] = pa.Field(nullable=True, title='Period as printed')
+    year_start: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1000, le=2100, title='First year')
+    year_end: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1000, le=2100, title='Last year')
+    attributed_to: Series[pd.StringDtype] = pa.Field(nullable=True, title='Attributed to')
+    footnote: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1, title='Footnote')
+    note: Series[pd.StringDtype] = pa.Field(nullable=True, title='Note')
+    paper_id: Series[pd.StringDtype] = pa.Field(nullable=False, str_matches='^[a-z_]+$\\Z', title='Paper')
+    page: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=6, le=214, title='Printed page')
+    line: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=1, le=8240, title='Source line')
+    quote: Series[pd.StringDtype] = pa.Field(nullable=False, str_length={'min_value': 3, 'max_value': 300}, title='Quote')
 
     class Config:
         strict = True
         ordered = True
+        coerce = True
+        unique = ['institution', 'indicator']
 
 
 class UzLabourMigrants(pa.DataFrameModel):
-    """Labour migrants from Uzbekistan in Russia and Kazakhstan (``uz_labour_migrants``)."""
+    """Labour migrants from Uzbekistan in Russia and Kazakhstan (``uz_labour_migrants``).
 
-    destination: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['Russia', 'Kazakhstan', 'Russia and Kazakhstan'])
-    destination_iso3: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=['RUS', 'KAZ'])
-    status: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['legal', 'illegal', 'total'])
-    indicator: Series[pd.StringDtype] = pa.Field(nullable=False)
-    unit: Series[pd.StringDtype] = pa.Field(nullable=False)
-    value: Series[pd.Float64Dtype] = pa.Field(nullable=True)
-    low: Series[pd.Float64Dtype] = pa.Field(nullable=True)
-    high: Series[pd.Float64Dtype] = pa.Field(nullable=True)
-    qualifier: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=['over', 'at_least', 'nearly', 'about', 'up_to', 'less_than'])
-    as_printed: Series[pd.StringDtype] = pa.Field(nullable=True)
-    place: Series[pd.StringDtype] = pa.Field(nullable=True)
-    iso3: Series[pd.StringDtype] = pa.Field(nullable=True)
-    period: Series[pd.StringDtype] = pa.Field(nullable=True)
-    year_start: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1000, le=2100)
-    year_end: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1000, le=2100)
-    attributed_to: Series[pd.StringDtype] = pa.Field(nullable=True)
-    footnote: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1)
-    note: Series[pd.StringDtype] = pa.Field(nullable=True)
-    paper_id: Series[pd.StringDtype] = pa.Field(nullable=False)
-    page: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=6, le=214)
-    line: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=1, le=8240)
-    quote: Series[pd.StringDtype] = pa.Field(nullable=False)
+    The table's columns and their constraints; ``validate`` converts each column to its dtype
+    first (a table read from CSV validates as it is) and refuses a duplicated primary key.
+    The table rules and foreign keys are checked by ``cadata.check`` (docs/contracts.md).
+    """
+
+    destination: Series[pd.StringDtype] = pa.Field(nullable=False, title='Destination')
+    destination_iso3: Series[pd.StringDtype] = pa.Field(nullable=True, str_matches='^[A-Z]{3}$\\Z', title='Destination ISO 3166-1 alpha-3')
+    status: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['legal', 'illegal', 'total'], title='Status')
+    indicator: Series[pd.StringDtype] = pa.Field(nullable=False, str_matches='^[a-z][a-z0-9_]*$\\Z', title='Indicator')
+    unit: Series[pd.StringDtype] = pa.Field(nullable=False, str_matches='^[a-z][a-z0-9_]*$\\Z', title='Unit')
+    value: Series[pd.Float64Dtype] = pa.Field(nullable=True, title='Value')
+    low: Series[pd.Float64Dtype] = pa.Field(nullable=True, title='Low')
+    high: Series[pd.Float64Dtype] = pa.Field(nullable=True, title='High')
+    qualifier: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=['over', 'at_least', 'nearly', 'about', 'up_to', 'less_than'], title='Qualifier')
+    as_printed: Series[pd.StringDtype] = pa.Field(nullable=True, title='As printed')
+    place: Series[pd.StringDtype] = pa.Field(nullable=True, title='Place')
+    iso3: Series[pd.StringDtype] = pa.Field(nullable=True, str_matches='^[A-Z]{3}$\\Z', title='Country (ISO 3166-1 alpha-3)')
+    period: Series[pd.StringDtype] = pa.Field(nullable=True, title='Period as printed')
+    year_start: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1000, le=2100, title='First year')
+    year_end: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1000, le=2100, title='Last year')
+    attributed_to: Series[pd.StringDtype] = pa.Field(nullable=True, title='Attributed to')
+    footnote: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1, title='Footnote')
+    note: Series[pd.StringDtype] = pa.Field(nullable=True, title='Note')
+    paper_id: Series[pd.StringDtype] = pa.Field(nullable=False, str_matches='^[a-z_]+$\\Z', title='Paper')
+    page: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=6, le=214, title='Printed page')
+    line: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=1, le=8240, title='Source line')
+    quote: Series[pd.StringDtype] = pa.Field(nullable=False, str_length={'min_value': 3, 'max_value': 300}, title='Quote')
 
     class Config:
         strict = True
         ordered = True
+        coerce = True
+        unique = ['destination', 'status']

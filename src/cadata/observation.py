@@ -31,8 +31,8 @@ YEAR_MINIMUM, YEAR_MAXIMUM = 1000, 2100
 OBSERVATION_FIELDS: list[Field] = [
     {
         "name": "indicator", "type": "string", "title": "Indicator",
-        "description": "What the number measures: a code of the indicators register (cadata.load(\"indicators\") gives its "
-        "label, description and unit). The same quantity has the same code in every table and in facts.",
+        "description": "What the number measures: a code of the indicators register, which gives its label, description and "
+        "unit. The same quantity has the same code in every table and in facts.",
         "constraints": {"required": True, "pattern": "^[a-z][a-z0-9_]*$"},
     },
     {
@@ -50,7 +50,7 @@ OBSERVATION_FIELDS: list[Field] = [
     },
     {
         "name": "low", "type": "number", "title": "Low",
-        "description": "Lower bound, read from as_printed by cadata.derive.read_bounds; equal to high for a single number; "
+        "description": "Lower bound of the number as printed (as_printed); equal to high for a single number; "
         "empty for \"up to n\", \"less than n\" and a missing cell.",
     },
     {
@@ -114,7 +114,7 @@ PROVENANCE_FIELDS: list[Field] = [
     {
         "name": "paper_id", "type": "string", "title": "Paper",
         "description": "Identifier of the contribution of the volume in which the value is printed: a paper_id of the "
-        "papers table (its title and authors: cadata.info).",
+        "papers register, which gives its title and authors.",
         "constraints": {"required": True, "pattern": "^[a-z_]+$"},
     },
     {

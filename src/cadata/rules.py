@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from cadata import derive
-from cadata._countries import ISO3
+from cadata._countries import ISO3, ISO3166_ALPHA3
 from cadata.observation import holds_observations, point_value
 
 if TYPE_CHECKING:
@@ -65,7 +65,7 @@ def _iso3_pairs(columns: list[str]) -> list[tuple[str, str]]:
 
 
 def _iso3_matches_country(df: pd.DataFrame, _: Tables) -> pd.Series:
-    codes = set(ISO3.values())
+    codes = ISO3166_ALPHA3
 
     def ok(r: Row) -> bool:
         for name, code in _iso3_pairs(list(df.columns)):
@@ -267,7 +267,7 @@ def rules_for(name: str, columns: list[str], schema: dict[str, Any] | None = Non
         rules += OBSERVATION_RULES
     if _iso3_pairs(columns):
         rules.append(
-            Rule("iso3_matches_country", "each ISO 3166-1 alpha-3 code is known and matches its country's name", _iso3_matches_country)
+            Rule("iso3_matches_country", "each code is an ISO 3166-1 alpha-3 code and, where the name is a country cadata knows, that country's", _iso3_matches_country)
         )
     rules += [_foreign_key_rule(*key) for key in foreign_keys(schema or {}) if key[1] != name]
     return rules + RULES.get(name, [])

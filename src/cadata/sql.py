@@ -17,7 +17,7 @@ def connect(package: str | os.PathLike[str] | None = None) -> duckdb.DuckDBPyCon
     (the bytes whose sha256 was checked, never the file read again by path).
 
         con = cadata.connect()
-        con.sql("select origin, low, high from fighter_estimates where origin_iso3 = 'UZB'")
+        con.sql("select place, low, high from fighter_estimates where iso3 = 'UZB'")
     """
     from cadata.loading import _folder, verified
 

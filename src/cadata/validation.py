@@ -1,4 +1,11 @@
-"""Validation: pandera schemas generated from the Table Schemas, plus frictionless."""
+"""Validation: the contract of each table (its Table Schema, foreign keys and table rules) as
+pandera schemas, plus frictionless on the package.
+
+``check_frame`` is the contract: the build, ``cadata validate`` and a user's own copy or
+extension of a table (``cadata.check``) are all checked by it, and by nothing fitted to the
+rows that ship (docs/contracts.md); the shipped data's own checks are in the build
+(``cadata.build.provenance``) and the tests.
+"""
 
 from __future__ import annotations
 
@@ -51,6 +58,8 @@ def pandera_schema(name: str, schema: dict[str, Any], tables: Mapping[str, pd.Da
         enum = field_enum(f)
         if enum is not None:
             checks.append(pa.Check.isin(enum, error="enum"))
+        if "pattern" in constraints:
+            checks.append(pa.Check.str_matches(f"(?:{constraints['pattern']})\\Z", error=f"pattern {constraints['pattern']}"))
         if "minimum" in constraints:
             checks.append(pa.Check.ge(constraints["minimum"], error=f"minimum {constraints['minimum']}"))
         if "maximum" in constraints:
@@ -80,20 +89,26 @@ def pandera_schema(name: str, schema: dict[str, Any], tables: Mapping[str, pd.Da
 
 
 def check_frame(name: str, schema: dict[str, Any], df: pd.DataFrame, tables: Mapping[str, pd.DataFrame]) -> list[Failure]:
-    """Every failure of a DataFrame against its pandera schema (lazy: all at once)."""
+    """Every failure of a DataFrame against its contract (lazy: all at once)."""
     import pandera.errors as pe
 
     try:
         pandera_schema(name, schema, tables).validate(df, lazy=True)
     except pe.SchemaErrors as exc:
         failures: dict[tuple[str, str | None, int | None], Failure] = {}
+        types = {f["name"]: f["type"] for f in schema["fields"]}
         for case in exc.failure_cases.to_dict("records"):
-            rule = _READABLE.get(str(case["check"]), str(case["check"]))
+            check = str(case["check"])
+            rule = _READABLE.get(check, check)
+            if check.startswith("dtype("):
+                rule = f"type {types.get(str(case.get('column')), check)}"
             index, column = case.get("index"), case.get("column")
             row = None if index is None or index != index else int(index)
             whole_row = case.get("schema_context") == "DataFrameSchema"  # a rule over whole rows
             col = None if whole_row or column is None or column != column else str(column)
             value = "" if whole_row else str(case.get("failure_case"))
+            if check in ("column_in_dataframe", "column_in_schema"):  # the column is the failure case
+                col = value = str(case.get("failure_case"))
             failures.setdefault((rule, col, row), Failure(rule, col, row, value))
         return list(failures.values())
     return []
@@ -106,6 +121,144 @@ _READABLE = {
     "column_in_dataframe": "column present",
     "column_in_schema": "no column outside the schema",
 }
+
+
+def contract_failures(name: str, frame: pd.DataFrame, tables: Mapping[str, pd.DataFrame] | None = None) -> list[Failure]:
+    """Every breach of a table's contract by ``frame`` (a copy, an extension, a CSV read back).
+
+    The contract is the table's Table Schema (types, required fields, the primary key,
+    patterns, closed vocabularies, physical bounds), its foreign keys and its table rules
+    (docs/contracts.md); nothing about which rows ship. Columns are converted to the schema's
+    dtypes first. Foreign keys and rules that read other tables read ``tables`` where it names
+    them (your own registers or extended tables), else the shipped ones. ``row`` is the 0-based
+    position in ``frame``.
+    """
+    import pandas as pd
+
+    from cadata import _catalog
+
+    schema = _catalog.resource(name)["schema"]
+    if not isinstance(frame, pd.DataFrame):
+        raise TypeError(f"cadata.check({name!r}, frame): frame is a {type(frame).__name__}; pass a pandas DataFrame")
+    given = dict(tables or {})
+    others: dict[str, pd.DataFrame] = {}
+    for other in sorted(needs(name, schema)):
+        if other in given:
+            others[other] = _typed(other, given[other])
+        else:
+            from cadata.loading import load
+
+            others[other] = load(other)
+    typed, failures = coerce_frame(frame, schema)
+    return failures + check_frame(name, schema, typed, others)
+
+
+def _typed(name: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """A user's table converted to its schema's dtypes (for the rules of another table)."""
+    from cadata import _catalog
+
+    return coerce_frame(frame, _catalog.resource(name)["schema"])[0]
+
+
+_TRUE, _FALSE = ("true", "True", "TRUE", "1"), ("false", "False", "FALSE", "0")
+
+
+def _cell(value: Any, kind: str) -> Any:
+    """One cell in its Table Schema type; ValueError if it has another."""
+    import math
+
+    if isinstance(value, str):
+        text = value.strip()
+        if kind == "integer":
+            return int(text)
+        if kind == "number":
+            return float(text)
+        if kind == "boolean":
+            if text in _TRUE or text in _FALSE:
+                return text in _TRUE
+            raise ValueError(value)
+        return value
+    if kind == "string":
+        return str(value)
+    if isinstance(value, bool) or (kind == "boolean" and value in (0, 1)):
+        if kind != "boolean":
+            raise ValueError(value)
+        return bool(value)
+    if kind == "boolean":
+        raise ValueError(value)
+    number = float(value)
+    if kind == "integer":
+        if not math.isfinite(number) or number != int(number):
+            raise ValueError(value)
+        return int(number)
+    return number
+
+
+def coerce_frame(frame: pd.DataFrame, schema: dict[str, Any]) -> tuple[pd.DataFrame, list[Failure]]:
+    """``frame`` with every schema column in the schema's dtype (enum columns as strings),
+    rows renumbered from 0, and a failure for each cell that is not of its type (left empty).
+    A table read from CSV (text, or pandas' guesses) converts as it is."""
+    import pandas as pd
+
+    from cadata._frame import field_enum, pandas_dtype
+
+    out = frame.reset_index(drop=True).copy()
+    failures: list[Failure] = []
+    for f in schema["fields"]:
+        name = f["name"]
+        if name not in out.columns:
+            continue  # reported as a missing column
+        kind = "string" if field_enum(f) is not None else str(f["type"])
+        cells: list[Any] = []
+        for row, value in enumerate(out[name].astype(object)):
+            if value is None or (not isinstance(value, str) and bool(pd.isna(value))):
+                cells.append(None)
+                continue
+            try:
+                cells.append(_cell(value, kind))
+            except (ValueError, TypeError, OverflowError):
+                failures.append(Failure(f"type {f['type']}", name, row, str(value)))
+                cells.append(None)
+        out[name] = pd.Series(cells, dtype="string" if kind == "string" else pandas_dtype(f), index=out.index)
+    return out, failures
+
+
+def read_user_table(path: Path) -> tuple[pd.DataFrame, int | None]:
+    """A table file to check: CSV (every cell read as text, only an empty cell missing) or
+    Parquet; with the file line of row 0 for a CSV (2: the header is line 1), else None."""
+    import pandas as pd
+
+    from cadata.errors import CadataError
+
+    if not path.is_file():
+        raise CadataError(f"{path}: no such file; give the path of a .csv or .parquet file")
+    try:
+        if path.suffix.lower() == ".parquet":
+            return pd.read_parquet(path), None
+        return pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8"), 2
+    except (ValueError, OSError, UnicodeDecodeError) as exc:
+        raise CadataError(f"{path}: cannot be read as {'Parquet' if path.suffix.lower() == '.parquet' else 'UTF-8 CSV'} ({exc})") from None
+
+
+def describe(failure: Failure) -> str:
+    """One failure in words: where (row, column) and which rule, with the value."""
+    at = ", ".join(p for p in (f"row {failure.row}" if failure.row is not None else "", f"column {failure.column}" if failure.column else "") if p)
+    value = f" (value {failure.value!r})" if failure.column else ""
+    return f"{at or 'the table'}: breaks {failure.rule}{value}"
+
+
+def check(name: str, frame: pd.DataFrame, tables: Mapping[str, pd.DataFrame] | None = None) -> None:
+    """Raise ``cadata.ContractError`` unless ``frame`` keeps the contract of table ``name``.
+
+    For a copy or an extension of a shipped table: ``cadata.check("kz_hotline_reports", df)``.
+    The error lists every breach with its row (0-based position) and column.
+    ``tables`` gives other tables it refers to (see ``contract_failures``).
+    """
+    from cadata.errors import ContractError
+
+    failures = contract_failures(name, frame, tables)
+    if failures:
+        raise ContractError(name, failures)
 
 
 def validate_package() -> Iterator[TableReport]:

@@ -55,13 +55,49 @@ def _table_order(schemas: dict[str, dict[str, Any]]) -> list[str]:
     return ordered
 
 
-def _parquet_bytes(df: pd.DataFrame, schema: dict[str, Any]) -> bytes:
+def field_units(df: pd.DataFrame, schema: dict[str, Any]) -> dict[str, str]:
+    """The unit of each field that has one: the schema's ``unit``; for value, low and high
+    of a table that holds observations, the rows' unit (a code of the units register) when
+    they share one, else where to find it; years are calendar years."""
+    units: dict[str, str] = {f["name"]: str(f["unit"]) for f in schema["fields"] if f.get("unit")}
+    if holds_observations(schema):
+        codes = sorted(set(df["unit"].dropna().astype(str)))
+        shared = codes[0] if len(codes) == 1 else "per row: the unit column (a code of the units register)"
+        units.update({c: shared for c in ("value", "low", "high") if c not in units})
+        units.update({c: "calendar_year" for c in ("year_start", "year_end") if c not in units})
+    return units
+
+
+def arrow_field_metadata(field: dict[str, Any], unit: str | None) -> dict[bytes, bytes]:
+    """What the Parquet file says of one column, for readers without cadata (pyarrow,
+    polars, DuckDB): its title, description, unit and whether the build derives it."""
+    meta = {"title": str(field.get("title", field["name"])), "description": str(field.get("description", ""))}
+    if unit:
+        meta["unit"] = unit
+    if field.get("derived"):
+        meta["derived"] = "true"
+    return {k.encode(): v.encode() for k, v in meta.items()}
+
+
+def _parquet_bytes(df: pd.DataFrame, schema: dict[str, Any], name: str = "", title: str = "") -> bytes:
+    """The table as Parquet: the schema's dtypes (pandas metadata for cadata.load), each
+    column's title, description and unit in its Arrow field metadata, and the same as JSON
+    in the file's key-value metadata (``cadata.fields``), which DuckDB and polars list."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     from cadata._frame import typed_frame
 
     table = pa.Table.from_pandas(typed_frame(df, schema), preserve_index=False)
+    units = field_units(df, schema)
+    by_name = {f["name"]: f for f in schema["fields"]}
+    fields = [table.schema.field(i).with_metadata(arrow_field_metadata(by_name[n], units.get(n))) for i, n in enumerate(table.column_names)]
+    described = {n: {k.decode(): v.decode() for k, v in (f.metadata or {}).items()} for n, f in zip(table.column_names, fields, strict=True)}
+    metadata = dict(table.schema.metadata or {})
+    metadata[b"cadata.fields"] = json.dumps(described, ensure_ascii=False, sort_keys=True).encode()
+    if name:
+        metadata[b"cadata.table"] = json.dumps({"name": name, "title": title}, ensure_ascii=False, sort_keys=True).encode()
+    table = table.cast(pa.schema(fields, metadata=metadata))
     sink = pa.BufferOutputStream()
     pq.write_table(table, sink, compression="zstd")
     return bytes(sink.getvalue().to_pybytes())
@@ -154,7 +190,7 @@ def render(root: Path, source: Path | None, only: set[str] | None = None) -> dic
             problems += table_problems
             continue
         tables[name] = df
-        data = _parquet_bytes(df, schema)
+        data = _parquet_bytes(df, schema, name, str(meta["title"]))
         outputs[f"datasets/{name}.parquet"] = data
         ids = meta["paper_id"] if isinstance(meta["paper_id"], list) else [meta["paper_id"]]
         cited = [papers[str(i)] for i in ids]

@@ -193,6 +193,8 @@ def test_the_contract_error_says_what_where_and_what_to_do() -> None:
     assert isinstance(caught.value, cadata.CadataError) and len(caught.value.failures) == 1
     with pytest.raises(cadata.UnknownDatasetError):
         cadata.check("kz_hotline_report", cadata.load("kz_hotline_reports"))
+    with pytest.raises(cadata.InvalidArgumentError, match="pass a pandas DataFrame"):
+        cadata.check("kz_hotline_reports", [1, 2])  # type: ignore[arg-type]
 
 
 @pytest.fixture(scope="module")

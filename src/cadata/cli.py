@@ -130,7 +130,7 @@ def _check(name: str, file: Path) -> int:
 
     frame, first_line = read_user_table(file)
     failures = contract_failures(name, frame)
-    for f in failures:
+    for f in sorted(failures, key=lambda f: (-1 if f.row is None else f.row, f.column or "", f.rule)):
         where = f"line {f.row + first_line}" if first_line and f.row is not None else (f"row {f.row}" if f.row is not None else "")
         at = ", ".join(p for p in (where, f"column {f.column}" if f.column else "") if p) or "the table"
         value = f" (value {f.value!r})" if f.column else ""

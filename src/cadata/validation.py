@@ -139,7 +139,9 @@ def contract_failures(name: str, frame: pd.DataFrame, tables: Mapping[str, pd.Da
 
     schema = _catalog.resource(name)["schema"]
     if not isinstance(frame, pd.DataFrame):
-        raise TypeError(f"cadata.check({name!r}, frame): frame is a {type(frame).__name__}; pass a pandas DataFrame")
+        from cadata.errors import InvalidArgumentError
+
+        raise InvalidArgumentError(f"cadata.check({name!r}, frame): frame is a {type(frame).__name__}; pass a pandas DataFrame")
     given = dict(tables or {})
     others: dict[str, pd.DataFrame] = {}
     for other in sorted(needs(name, schema)):

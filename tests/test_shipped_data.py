@@ -50,7 +50,7 @@ def test_the_attributions_are_these() -> None:
         "Karin and Zenn", "Ministry of Internal Affairs of Kyrgyzstan", "The Soufan Center",
         "Valery Semerikov, Deputy Secretary General of the CSTO", "analysts (Akram Andeshmand, Vahid Muzhda and others)",
         "independent experts and journalists from Uzbekistan", "intelligence services", "official sources (via Byman, Brookings)",
-        "open sources", "various estimates (not named)"}
+        "open sources", "unofficial information obtained by the author", "various estimates (not named)"}
     assert values("uz_labour_migrants", "attributed_to") == {"Official data", "Some independent experts"}
     assert values("pew_muslim_attitudes", "attributed_to") == {
         "Pew Research Center, \u201cThe World\u2019s Muslims: Religion, Politics and Society\u201d"}

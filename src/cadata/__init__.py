@@ -25,13 +25,15 @@ from cadata.errors import (
     InvalidArgumentError,
     MissingExtraError,
     OutputError,
+    PackageError,
     UnknownDatasetError,
 )
 from cadata.loading import load
 from cadata.tables import *  # noqa: F403  (typed per-table loaders, generated)
 from cadata.tables import __all__ as _table_loaders
 
-__all__ = [
+#: cadata's own names; no table may take one (the build refuses it).
+API = (
     "CadataError",
     "Comparison",
     "CuratedDataError",
@@ -41,6 +43,7 @@ __all__ = [
     "MissingExtraError",
     "OutputError",
     "ContractError",
+    "PackageError",
     "UnknownDatasetError",
     "__version__",
     "catalog",
@@ -54,8 +57,8 @@ __all__ = [
     "list_datasets",
     "load",
     "search",
-    *_table_loaders,
-]
+)
+__all__ = [*API, *_table_loaders]
 
 if TYPE_CHECKING:
     from cadata.cards import DatasetInfo, info

@@ -12,9 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from cadata import _paths
+from cadata import _descriptor, _paths
 from cadata._cache import Lru
-from cadata._schema import kind, licenses_problems, resource_problems
 from cadata.errors import IntegrityError, UnknownDatasetError
 
 Resource = dict[str, Any]
@@ -42,39 +41,20 @@ _cache: Lru[Path, Snapshot] = Lru(CACHE_SIZE)
 
 
 def _missing(path: Path) -> IntegrityError:
-    return IntegrityError(
-        f"{path}: datapackage.json is missing; reinstall cadata, or run `cadata build` in a source checkout"
-    )
+    return IntegrityError(f"{path}: datapackage.json is missing; {_paths.remedy(path.parent)}")
 
 
 def _parse(path: Path, raw: bytes) -> dict[str, Any]:
-    import json
-
+    """The descriptor, checked as a whole (``cadata._descriptor.package_problems``); each
+    resource is checked when it is used, so that one damaged resource spoils only itself."""
     try:
-        data = json.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError as exc:
-        raise IntegrityError(f"{path}: not UTF-8 at byte {exc.start}; reinstall cadata") from None
-    except RecursionError:
-        raise IntegrityError(f"{path}: not a usable JSON file (nested too deeply); reinstall cadata") from None
-    except ValueError as exc:  # json.JSONDecodeError, or an integer too long to convert
-        raise IntegrityError(f"{path}: not valid JSON ({exc}); reinstall cadata") from None
-    if not isinstance(data, dict) or not isinstance(data.get("resources"), list):
-        raise IntegrityError(f"{path}: has no list of resources; reinstall cadata")
-    problems = licenses_problems(data.get("licenses", []), "")
-    seen: set[str] = set()
-    for number, res in enumerate(data["resources"], start=1):
-        name = res.get("name") if isinstance(res, dict) else None
-        if not isinstance(res, dict):
-            problems.append(f"resource {number} is {kind(res)}, expected an object")
-        elif not isinstance(name, str) or not name:
-            problems.append(f"resource {number} has name {kind(name)}, expected a non-empty text")
-        elif name in seen:
-            problems.append(f"resource {number}: another resource is also named {name!r}")
-        else:
-            seen.add(name)
-    if problems:
-        raise IntegrityError(f"{path}: {'; '.join(problems[:3])}; reinstall cadata")
-    return data
+        data = _descriptor.load_json(raw)
+    except _descriptor.Invalid as exc:
+        raise IntegrityError(f"{path}: {exc}; {_paths.remedy(path.parent)}") from None
+    if problems := _descriptor.package_problems(data):
+        raise IntegrityError(f"{path}: {'; '.join(problems[:3])}; {_paths.remedy(path.parent)}")
+    result: dict[str, Any] = data
+    return result
 
 
 def snapshot(folder: Path | None = None) -> Snapshot:
@@ -84,8 +64,8 @@ def snapshot(folder: Path | None = None) -> Snapshot:
         current = stat_key(path.stat())
     except FileNotFoundError:
         raise _missing(path) from None
-    except OSError as exc:
-        raise IntegrityError(f"{path}: cannot be read ({exc.strerror}); reinstall cadata") from None
+    except (OSError, ValueError) as exc:
+        raise IntegrityError(f"{path}: cannot be read ({getattr(exc, 'strerror', None) or exc}); {_paths.remedy(path.parent)}") from None
     cached = _cache.get(path)
     if cached is not None and cached.key == current:
         return cached
@@ -96,7 +76,7 @@ def snapshot(folder: Path | None = None) -> Snapshot:
     except FileNotFoundError:
         raise _missing(path) from None
     except OSError as exc:
-        raise IntegrityError(f"{path}: cannot be read ({exc.strerror}); reinstall cadata") from None
+        raise IntegrityError(f"{path}: cannot be read ({exc.strerror or exc}); {_paths.remedy(path.parent)}") from None
     fresh = Snapshot(path, key, _parse(path, raw))
     _cache.put(path, fresh)
     return fresh
@@ -108,25 +88,29 @@ def package(folder: Path | None = None) -> dict[str, Any]:
 
 
 def list_datasets(folder: Path | None = None) -> list[str]:
-    """Names of every table in the catalog, sorted."""
-    return sorted(str(r["name"]) for r in package(folder)["resources"])
+    """Names of every table in the catalog, sorted (a table in Parquet and CSV is named once)."""
+    return sorted({_descriptor.table_name(str(r["name"])) for r in package(folder)["resources"]})
 
 
 def lookup(name: object, folder: Path | None = None) -> tuple[Snapshot, Resource]:
-    """The descriptor in use and the entry of one table, whose schema and card were checked.
+    """The descriptor in use and the entry of one table (its Parquet resource where it also
+    has a CSV one), whose path, hash, schema and card were checked.
 
     UnknownDatasetError lists close names; IntegrityError names what is malformed.
     """
     current = snapshot(folder)
     if isinstance(name, str):
-        for res in current.data["resources"]:
-            if res["name"] == name:
-                if problems := resource_problems(res):
-                    raise IntegrityError(f"{current.path}: resource {name!r}: {'; '.join(problems[:3])}; reinstall cadata")
-                return current, dict(res)
+        found = [r for r in current.data["resources"] if _descriptor.table_name(str(r["name"])) == name]
+        if found:
+            res = min(found, key=lambda r: _descriptor.resource_format(r) != "parquet")
+            if problems := _descriptor.resource_problems(res):
+                raise IntegrityError(
+                    f"{current.path}: resource {str(res['name'])!r}: {'; '.join(problems[:3])}; {_paths.remedy(current.path.parent)}"
+                )
+            return current, dict(res)
     import difflib
 
-    names = sorted(str(r["name"]) for r in current.data["resources"])
+    names = sorted({_descriptor.table_name(str(r["name"])) for r in current.data["resources"]})
     shown = repr(name)
     shown = shown if len(shown) <= 82 else shown[:80] + "..."
     close = difflib.get_close_matches(name, names, n=3, cutoff=0.5) if isinstance(name, str) else []

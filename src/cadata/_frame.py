@@ -69,17 +69,3 @@ def mismatched_columns(table: pa.Table, schema: dict[str, Any]) -> str | None:
         f"columns are [{', '.join(f'{n}: {k}' for n, k in found)}], "
         f"the schema says [{', '.join(f'{n}: {k}' for n, k in wanted)}]"
     )
-
-
-def mismatched_dtypes(df: pd.DataFrame, schema: dict[str, Any]) -> str | None:
-    """How a DataFrame's dtypes differ from the schema's, or None if they agree.
-
-    Compares dtype names (``category`` for an enum): cheap enough for every load.
-    """
-    names = {"integer": "Int64", "number": "Float64", "boolean": "boolean", "string": "string", "enum": "category"}
-    wrong = [
-        f"{f['name']}: {df[f['name']].dtype} (expected {names[field_kind(f)]})"
-        for f in schema["fields"]
-        if str(df[f["name"]].dtype) != names[field_kind(f)]
-    ]
-    return "; ".join(wrong) or None

@@ -10,6 +10,8 @@ import os
 from pathlib import Path
 
 from cadata._catalog import Resource, StatKey, stat_key
+from cadata._descriptor import path_problem
+from cadata._paths import remedy
 from cadata.errors import IntegrityError
 
 
@@ -33,18 +35,15 @@ def sha256_of(path: Path) -> str:
 
 def resource_path(resource: Resource, datasets_dir: Path) -> Path:
     """The file of a resource; refuses any path that is not a plain name in the folder."""
-    name = resource.get("name")
-    rel = resource.get("path")
-    if not isinstance(rel, str) or not rel or "/" in rel or "\\" in rel or rel.startswith(".") or "\0" in rel:
-        shown = repr(rel) if len(repr(rel)) <= 80 else repr(rel)[:80] + "..."
+    if problem := path_problem(resource.get("path")):
         raise IntegrityError(
-            f"{datasets_dir / 'datapackage.json'}: resource {name!r} has path {shown}; "
-            "expected a plain file name inside the datasets folder; reinstall cadata"
+            f"{datasets_dir / 'datapackage.json'}: resource {str(resource.get('name'))[:80]!r}: {problem}; "
+            f"{remedy(datasets_dir)}"
         )
-    return datasets_dir / rel
+    return datasets_dir / str(resource["path"])
 
 
-def _expected(resource: Resource, where: str) -> tuple[str, int]:
+def _expected(resource: Resource, where: str, where_folder: Path) -> tuple[str, int]:
     expected_hash = resource.get("hash")
     expected_bytes = resource.get("cadata_bytes", resource.get("bytes"))
     if (
@@ -54,7 +53,7 @@ def _expected(resource: Resource, where: str) -> tuple[str, int]:
         or isinstance(expected_bytes, bool)
         or expected_bytes < 0
     ):
-        raise IntegrityError(f"{where}: datapackage.json records no sha256 hash and byte count for it; reinstall cadata")
+        raise IntegrityError(f"{where}: datapackage.json records no sha256 hash and byte count for it; {remedy(where_folder)}")
     return expected_hash, expected_bytes
 
 
@@ -65,26 +64,27 @@ def read_verified(resource: Resource, path: Path) -> tuple[bytes, StatKey]:
     IntegrityError if datapackage.json records no hash.
     """
     where = f"{path} (dataset {resource.get('name')!r})"
-    expected_hash, expected_bytes = _expected(resource, where)
+    todo = remedy(path.parent)
+    expected_hash, expected_bytes = _expected(resource, where, path.parent)
     try:
         with path.open("rb") as handle:
             key = stat_key(os.fstat(handle.fileno()))
             data = handle.read(expected_bytes + 1)
     except FileNotFoundError:
-        raise MismatchError(f"{where}: file is missing; reinstall cadata", None) from None
-    except OSError as exc:
-        raise IntegrityError(f"{where}: cannot be read ({exc.strerror}); reinstall cadata") from None
+        raise MismatchError(f"{where}: file is missing; {todo}", None) from None
+    except (OSError, ValueError) as exc:
+        raise IntegrityError(f"{where}: cannot be read ({getattr(exc, 'strerror', None) or exc}); {todo}") from None
     if len(data) != expected_bytes:
         raise MismatchError(
             f"{where}: file has {key[2]} bytes, datapackage.json records "
-            f"{expected_bytes} (truncated or changed); reinstall cadata",
+            f"{expected_bytes} (truncated or changed); {todo}",
             key,
         )
     actual = "sha256:" + hashlib.sha256(data).hexdigest()
-    if actual != expected_hash:
+    if actual != expected_hash.lower():  # hex digits in either case
         raise MismatchError(
             f"{where}: sha256 is {actual[7:]}, datapackage.json records "
-            f"{expected_hash[7:]} (the file was changed); reinstall cadata",
+            f"{expected_hash[7:]} (the file was changed); {todo}",
             key,
         )
     return data, key

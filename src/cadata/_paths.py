@@ -53,3 +53,42 @@ def source_text_path() -> Path | None:
         if candidate.is_file():
             return candidate
     return None
+
+
+def _same(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve()
+    except (OSError, ValueError, RuntimeError):
+        return False
+
+
+def is_bundled(folder: Path) -> bool:
+    """Whether ``folder`` is the data shipped with cadata (not $CADATA_DATASETS_DIR or a package)."""
+    return _same(folder, _bundled("datasets"))
+
+
+def remedy(folder: Path) -> str:
+    """What to do about a damaged package: reinstall cadata only for the bundled one (or the
+    folder $CADATA_DATASETS_DIR puts in its place); for any other, get it again."""
+    if is_bundled(folder):
+        return "reinstall cadata (in a source checkout, run `cadata build`)"
+    override = os.environ.get(DATASETS_ENV)
+    if override and _same(folder, Path(override)):
+        return (
+            f"restore {folder}, which ${DATASETS_ENV} names instead of the bundled data, or unset "
+            "it (and reinstall cadata if the bundled data is damaged too)"
+        )
+    return (
+        f"the package in {folder} is not usable as it is: download it again (`cadata fetch --refresh URL` "
+        "for a fetched one) or ask its publisher"
+    )
+
+
+def child(folder: Path, filename: str) -> Path:
+    """``folder / filename``, refusing any name that would leave the folder (IntegrityError)."""
+    from cadata.errors import IntegrityError
+
+    target = folder / filename
+    if not filename or "\x00" in filename or filename in (".", "..") or target.parent != folder or target.name != filename:
+        raise IntegrityError(f"{folder}: refusing to write {filename[:80]!r}, which is not a plain file name in that folder")
+    return target

@@ -132,6 +132,6 @@ def info(name: str) -> DatasetInfo:
         rows=int(card.get("rows", 0)),
         caveats=[str(c) for c in card.get("caveats", [])],
         fields=fields,
-        primary_key=list(schema.get("primaryKey", [])),
+        primary_key=[key] if isinstance(key := schema.get("primaryKey", []), str) else list(key),
         version=str(_catalog.package().get("version", "")),
     )

@@ -8,6 +8,8 @@ never import pandas.
 from __future__ import annotations
 
 import argparse
+import math
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -33,6 +35,16 @@ def _is_text(value: str) -> bool:
     return True
 
 
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds greater than 0")
+    return value
+
+
 def _parser() -> _Parser:
     parser = _Parser(prog="cadata", description="Curated statistical tables on security in Central Asia.")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -54,6 +66,8 @@ def _parser() -> _Parser:
     fetch = sub.add_parser("fetch", help="download a published data package into the cache (verified)")
     fetch.add_argument("url")
     fetch.add_argument("--refresh", action="store_true", help="download again even if cached")
+    fetch.add_argument("--deadline", type=_seconds, default=None, metavar="SECONDS",
+                       help="give up on a file after this long (default $CADATA_DOWNLOAD_DEADLINE or 300)")
     cite = sub.add_parser("cite", help="how to cite a table (its papers and cadata)")
     cite.add_argument("name")
     cite.add_argument("--format", choices=["plain", "bibtex", "apa"], default="plain")
@@ -187,74 +201,85 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"cadata: error: {key.replace('_', ' ')} {value!r} is not valid UTF-8 text", file=sys.stderr)
             return EXIT_USAGE
     try:
-        if args.command == "list":
-            return _list()
-        if args.command == "show":
-            return _show(args.name, args.format)
-        if args.command == "info":
-            from cadata.cards import info
-
-            print(info(args.name))
-            return EXIT_OK
-        if args.command == "validate":
-            return _validate()
-        if args.command == "check":
-            return _check(args.name, args.file)
-        if args.command == "export":
-            from cadata.export import export
-
-            print(_shown(export(args.out, args.format, args.zip, force=args.force)))
-            return EXIT_OK
-        if args.command == "fetch":
-            from cadata._catalog import list_datasets
-            from cadata.packages import fetch
-
-            folder = fetch(args.url, refresh=args.refresh)
-            print(f"{_shown(folder)}: {len(list_datasets(folder))} tables; use cadata.load(name, package={args.url!r})")
-            return EXIT_OK
-        if args.command == "cite":
-            from cadata.citation import cite
-
-            print(cite(args.name, args.format))
-            return EXIT_OK
-        if args.command == "search":
-            from cadata.registers import search as find
-
-            found = find(args.text)
-            columns = ["fact_id", "indicator", "as_printed", "low", "high", "unit", "iso3", "year_start", "paper_id", "page", "line"]
-            print(found[columns].to_string(index=False) if len(found) else f"no fact mentions {args.text!r}")
-            return EXIT_OK
-        if args.command == "erratum":
-            from cadata.registers import erratum as show
-
-            print(show(args.erratum_id))
-            return EXIT_OK
-        if args.command == "cite-row":
-            from cadata.registers import cite_row as where_printed
-
-            print(where_printed(args.name, args.key))
-            return EXIT_OK
-        if args.command == "compare":
-            from cadata.triangulate import compare as line_up
-
-            print(line_up(args.indicator, args.iso3, args.year))
-            return EXIT_OK
-        if args.command == "docs":
-            from cadata.site import build_site
-
-            print(_shown(build_site(args.out)))
-            return EXIT_OK
-        if args.only and not args.dry_run:
-            _parser().error("--only goes with --dry-run")
-        return _build(args.check, args.root, args.dry_run, args.only)
+        code = _run(args)
+        sys.stdout.flush()  # a closed pipe shows here, not at exit
+        return code
+    except BrokenPipeError:  # `cadata show facts | head`: the reader has what it wanted
+        try:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # Python's final flush is quiet too
+        except (OSError, ValueError):
+            pass  # stdout is not a file descriptor (tests)
+        return EXIT_OK
     except (UnknownDatasetError, InvalidArgumentError) as exc:
         print(f"cadata: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except (CadataError, OSError) as exc:
         print(f"cadata: {exc}", file=sys.stderr)
         return EXIT_FAILED
-    except BrokenPipeError:
+
+
+def _run(args: argparse.Namespace) -> int:
+    """Run one parsed command."""
+    if args.command == "list":
+        return _list()
+    if args.command == "show":
+        return _show(args.name, args.format)
+    if args.command == "info":
+        from cadata.cards import info
+
+        print(info(args.name))
         return EXIT_OK
+    if args.command == "validate":
+        return _validate()
+    if args.command == "check":
+        return _check(args.name, args.file)
+    if args.command == "export":
+        from cadata.export import export
+
+        print(_shown(export(args.out, args.format, args.zip, force=args.force)))
+        return EXIT_OK
+    if args.command == "fetch":
+        from cadata._catalog import list_datasets
+        from cadata.packages import fetch
+
+        folder = fetch(args.url, refresh=args.refresh, deadline=args.deadline)
+        print(f"{_shown(folder)}: {len(list_datasets(folder))} tables; use cadata.load(name, package={args.url!r})")
+        return EXIT_OK
+    if args.command == "cite":
+        from cadata.citation import cite
+
+        print(cite(args.name, args.format))
+        return EXIT_OK
+    if args.command == "search":
+        from cadata.registers import search as find
+
+        found = find(args.text)
+        columns = ["fact_id", "indicator", "as_printed", "low", "high", "unit", "iso3", "year_start", "paper_id", "page", "line"]
+        print(found[columns].to_string(index=False) if len(found) else f"no fact mentions {args.text!r}")
+        return EXIT_OK
+    if args.command == "erratum":
+        from cadata.registers import erratum as show
+
+        print(show(args.erratum_id))
+        return EXIT_OK
+    if args.command == "cite-row":
+        from cadata.registers import cite_row as where_printed
+
+        print(where_printed(args.name, args.key))
+        return EXIT_OK
+    if args.command == "compare":
+        from cadata.triangulate import compare as line_up
+
+        print(line_up(args.indicator, args.iso3, args.year))
+        return EXIT_OK
+    if args.command == "docs":
+        from cadata.site import build_site
+
+        print(_shown(build_site(args.out)))
+        return EXIT_OK
+    if args.only and not args.dry_run:
+        _parser().error("--only goes with --dry-run")
+    return _build(args.check, args.root, args.dry_run, args.only)
 
 
 if __name__ == "__main__":

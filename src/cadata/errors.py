@@ -20,6 +20,10 @@ class IntegrityError(CadataError):
     """A shipped data file differs from what datapackage.json records."""
 
 
+class PackageError(CadataError):
+    """A data package that cannot be used: unreachable, malformed, unsafe or unreadable by this version."""
+
+
 class CuratedDataError(CadataError):
     """A curated input breaks a rule; carries every problem found."""
 

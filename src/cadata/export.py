@@ -18,6 +18,8 @@ from pathlib import Path
 from typing import Any, Literal
 
 from cadata import __version__, _catalog, _integrity, _paths
+from cadata._descriptor import resource_format, table_name
+from cadata.errors import IntegrityError
 
 Format = Literal["parquet", "csv", "both"]
 CONTRIBUTORS = [{"title": "cadata contributors", "role": "author"}]
@@ -32,9 +34,13 @@ def created() -> str:
 
 
 def _csv_bytes(name: str) -> bytes:
+    from cadata._formulas import describe, formula_cells
     from cadata.loading import load
 
     frame = load(name)
+    if found := formula_cells(frame):
+        column, row, value = found[0]
+        raise IntegrityError(f"{name}, row {row + 1}, column {column}: {describe(value)} (not exported)")
     for column in frame.columns:
         if str(frame[column].dtype) == "category":
             frame[column] = frame[column].astype("string")
@@ -66,28 +72,22 @@ def write_package(folder: Path, fmt: Format = "parquet") -> Path:
     source = _paths.datasets_dir()
     package = _catalog.package()
     resources = []
-    for entry in package["resources"]:
-        name = str(entry["name"])
-        base = _catalog.resource(name)  # checked: schema, card
+    for name in dict.fromkeys(table_name(str(r["name"])) for r in package["resources"]):  # checked names; child() checks again
+        base = _catalog.resource(name)  # checked: path, hash, schema, card
         if fmt in ("parquet", "both"):
+            if resource_format(base) != "parquet":
+                raise IntegrityError(f"{source}: table {name!r} has no Parquet file to export; export --format csv")
             data, _ = _integrity.read_verified(base, _integrity.resource_path(base, source))
-            (folder / f"{name}.parquet").write_bytes(data)
+            _paths.child(folder, f"{name}.parquet").write_bytes(data)
             resources.append(_resource(base, name, "parquet", data))
         if fmt in ("csv", "both"):
             data = _csv_bytes(name)
-            (folder / f"{name}.csv").write_bytes(data)
+            _paths.child(folder, f"{name}.csv").write_bytes(data)
             resources.append(_resource(base, name, "csv", data))
-    descriptor = {
-        "name": package["name"],
-        "title": package["title"],
-        "description": package["description"],
-        "version": __version__,
-        "created": created(),
-        "licenses": package["licenses"],
-        "sources": package["sources"],
-        "contributors": CONTRIBUTORS,
-        "resources": resources,
-    }
+    descriptor: dict[str, Any] = {k: package[k] for k in ("name", "title", "description") if k in package}
+    descriptor.update(version=__version__, created=created())
+    descriptor.update({k: package[k] for k in ("licenses", "sources") if k in package})
+    descriptor.update(contributors=CONTRIBUTORS, resources=resources)
     path = folder / "datapackage.json"
     path.write_text(json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return path

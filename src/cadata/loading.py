@@ -61,7 +61,7 @@ def load(name: str, backend: Backend = "pandas", package: Package = None) -> pd.
     IntegrityError. A second call for an unchanged file returns a fresh copy without
     reading it again. ``backend="polars"`` needs the ``polars`` extra. ``package`` names
     another data package to read instead of the bundled one: a folder, its
-    datapackage.json, or a URL (downloaded once into the cache, every hash verified;
+    datapackage.json, a .zip, or a URL (written once into the cache, every hash verified;
     see ``cadata fetch``).
     """
     if not isinstance(backend, str) or backend not in BACKENDS:
@@ -74,8 +74,10 @@ def load(name: str, backend: Backend = "pandas", package: Package = None) -> pd.
 
         polars = require("polars", "polars", "cadata.load(..., backend='polars')")
     entry = verified(name, _folder(package))
-    if backend == "arrow":
-        return entry.arrow
+    if backend == "arrow":  # with pandas metadata made from the schema, not the file's own
+        from cadata._readers import with_trusted_metadata
+
+        return with_trusted_metadata(entry.arrow, entry.resource["schema"])
     if backend == "polars":
         frame: pl.DataFrame = polars.from_arrow(entry.arrow)
         return frame
@@ -159,42 +161,33 @@ def verified(name: str, folder: Path) -> _Entry:
 
 
 def read_arrow(resource: dict[str, Any], path: Path, data: bytes) -> pa.Table:
-    """Parse a verified file's bytes as Arrow; IntegrityError unless its columns and row
-    count are the ones datapackage.json records (``path`` names it in messages)."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
+    """Parse a verified file's bytes (Parquet, or CSV typed by the schema) as Arrow;
+    IntegrityError unless its columns and row count are the ones datapackage.json records
+    (``path`` names it in messages)."""
     from cadata._frame import mismatched_columns
+    from cadata._readers import read_file
 
+    todo = _paths.remedy(path.parent)
     schema = resource.get("schema")
     if not isinstance(schema, dict) or not isinstance(schema.get("fields"), list):
-        raise IntegrityError(f"{path}: datapackage.json has no schema for it; reinstall cadata")
-    try:
-        table = pq.read_table(pa.BufferReader(data))
-    except Exception as exc:  # pyarrow raises several types for a damaged file
-        raise IntegrityError(f"{path}: not a readable Parquet file ({exc}); reinstall cadata") from None
+        raise IntegrityError(f"{path}: datapackage.json has no schema for it; {todo}")
+    table = read_file(resource, path, data)
     if problem := mismatched_columns(table, schema):
-        raise IntegrityError(f"{path}: {problem}; reinstall cadata")
-    rows = resource.get("cadata_card", {}).get("rows")
+        raise IntegrityError(f"{path}: {problem}; {todo}")
+    card = resource.get("cadata_card")
+    rows = card.get("rows") if isinstance(card, dict) else None
     if rows != table.num_rows:
-        raise IntegrityError(f"{path}: has {table.num_rows} rows, datapackage.json records {rows}; reinstall cadata")
+        raise IntegrityError(f"{path}: has {table.num_rows} rows, datapackage.json records {rows}; {todo}")
     return table
 
 
 def to_frame(resource: dict[str, Any], path: Path, table: pa.Table, *, categoricals: bool = True) -> pd.DataFrame:
-    """A verified Arrow table as a DataFrame; IntegrityError unless it has the schema's dtypes.
+    """A verified Arrow table as a DataFrame whose column names, order, RangeIndex and dtypes
+    are exactly the schema's (the file's pandas metadata is ignored), else IntegrityError.
 
     With ``categoricals=False`` enum columns come back as strings, so that a value
     outside the enum is kept (and reported by validation) rather than lost.
     """
-    from cadata._frame import field_enum, mismatched_dtypes
+    from cadata import _readers
 
-    schema = resource["schema"]
-    frame: pd.DataFrame = table.to_pandas()
-    if problem := mismatched_dtypes(frame, schema):
-        raise IntegrityError(f"{path}: read with dtypes {problem}; the file lacks cadata's pandas metadata; reinstall cadata")
-    if not categoricals:
-        for field in schema["fields"]:
-            if field_enum(field) is not None:
-                frame[field["name"]] = frame[field["name"]].astype("string")
-    return frame
+    return _readers.to_frame(table, resource["schema"], path, categoricals=categoricals)

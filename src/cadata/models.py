@@ -11,12 +11,7 @@ from pandera.typing import Series
 
 
 class CaFighterEstimates(pa.DataFrameModel):
-    """Approximate number of fighters from the Central Asian countries, by source (``ca_fighter_estimates``).
-
-    The table's columns and their constraints; ``validate`` converts each column to its dtype
-    first (a table read from CSV validates as it is) and refuses a duplicated primary key.
-    The table rules and foreign keys are checked by ``cadata.check`` (docs/contracts.md).
-    """
+    "Approximate number of fighters from the Central Asian countries, by source (``ca_fighter_estimates``).\n\n    The table's columns and their constraints; ``validate`` converts each column to its dtype\n    first (a table read from CSV validates as it is) and refuses a duplicated primary key.\n    The table rules and foreign keys are checked by ``cadata.check`` (docs/contracts.md).\n    "
 
     table_column: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['fighters_open_sources', 'fighters_intelligence_services', 'killed', 'returned', 'convicted'], title='Column of Table 1')
     indicator: Series[pd.StringDtype] = pa.Field(nullable=False, str_matches='^[a-z][a-z0-9_]*$\\Z', title='Indicator')
@@ -47,12 +42,7 @@ class CaFighterEstimates(pa.DataFrameModel):
 
 
 class CaNatoPartnershipParticipation(pa.DataFrameModel):
-    """Central Asian states in NATO co-operation programmes (Knyazev) (``ca_nato_partnership_participation``).
-
-    The table's columns and their constraints; ``validate`` converts each column to its dtype
-    first (a table read from CSV validates as it is) and refuses a duplicated primary key.
-    The table rules and foreign keys are checked by ``cadata.check`` (docs/contracts.md).
-    """
+    "Central Asian states in NATO co-operation programmes (Knyazev) (``ca_nato_partnership_participation``).\n\n    The table's columns and their constraints; ``validate`` converts each column to its dtype\n    first (a table read from CSV validates as it is) and refuses a duplicated primary key.\n    The table rules and foreign keys are checked by ``cadata.check`` (docs/contracts.md).\n    "
 
     programme: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['partnership_for_peace', 'euro_atlantic_partnership_council', 'individual_partnership_action_plans', 'planning_and_review_process', 'operational_capability_concept'], title='NATO programme')
     programme_as_printed: Series[pd.StringDtype] = pa.Field(nullable=False, title='Programme as printed')
@@ -85,12 +75,7 @@ class CaNatoPartnershipParticipation(pa.DataFrameModel):
 
 
 class Errata(pa.DataFrameModel):
-    """Errata of the source volume (``errata``).
-
-    The table's columns and their constraints; ``validate`` converts each column to its dtype
-    first (a table read from CSV validates as it is) and refuses a duplicated primary key.
-    The table rules and foreign keys are checked by ``cadata.check`` (docs/contracts.md).
-    """
+    "Errata of the source volume (``errata``).\n\n    The table's columns and their constraints; ``validate`` converts each column to its dtype\n    first (a table read from CSV validates as it is) and refuses a duplicated primary key.\n    The table rules and foreign keys are checked by ``cadata.check`` (docs/contracts.md).\n    "
 
     erratum_id: Series[pd.StringDtype] = pa.Field(nullable=False, title='Erratum')
     kind: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['text_vs_table', 'sum_or_arithmetic', 'internal_contradiction', 'typo', 'extraction_damage', 'doubtful_against_other_papers'], title='Kind')
@@ -112,12 +97,7 @@ class Errata(pa.DataFrameModel):
 
 
 class Events(pa.DataFrameModel):
-    """Dated events mentioned in the volume (``events``).
-
-    The table's columns and their constraints; ``validate`` converts each column to its dtype
-    first (a table read from CSV validates as it is) and refuses a duplicated primary key.
-    The table rules and foreign keys are checked by ``cadata.check`` (docs/contracts.md).
-    """
+    "Dated events mentioned in the volume (``events``).\n\n    The table's columns and their constraints; ``validate`` converts each column to its dtype\n    first (a table read from CSV validates as it is) and refuses a duplicated primary key.\n    The table rules and foreign keys are checked by ``cadata.check`` (docs/contracts.md).\n    "
 
     event_id: Series[pd.StringDtype] = pa.Field(nullable=False, title='Event ID')
     date: Series[pd.StringDtype] = pa.Field(nullable=False, title='Date')
@@ -143,12 +123,7 @@ class Events(pa.DataFrameModel):
 
 
 class FactSources(pa.DataFrameModel):
-    """Who each attributed or footnoted fact comes from (``fact_sources``).
-
-    The table's columns and their constraints; ``validate`` converts each column to its dtype
-    first (a table read from CSV validates as it is) and refuses a duplicated primary key.
-    The table rules and foreign keys are checked by ``cadata.check`` (docs/contracts.md).
-    """
+    "Who each attributed or footnoted fact comes from (``fact_sources``).\n\n    The table's columns and their constraints; ``validate`` converts each column to its dtype\n    first (a table read from CSV validates as it is) and refuses a duplicated primary key.\n    The table rules and foreign keys are checked by ``cadata.check`` (docs/contracts.md).\n    "
 
     fact_id: Series[pd.StringDtype] = pa.Field(nullable=False, str_matches='^[a-z_]+-[0-9]+-t?[0-9]+$\\Z', title='Fact')
     attributed_to: Series[pd.StringDtype] = pa.Field(nullable=True, title='Attributed to')
@@ -170,12 +145,7 @@ class FactSources(pa.DataFrameModel):
 
 
 class Facts(pa.DataFrameModel):
-    """Every quantitative statement of the volume (``facts``).
-
-    The table's columns and their constraints; ``validate`` converts each column to its dtype
-    first (a table read from CSV validates as it is) and refuses a duplicated primary key.
-    The table rules and foreign keys are checked by ``cadata.check`` (docs/contracts.md).
-    """
+    "Every quantitative statement of the volume (``facts``).\n\n    The table's columns and their constraints; ``validate`` converts each column to its dtype\n    first (a table read from CSV validates as it is) and refuses a duplicated primary key.\n    The table rules and foreign keys are checked by ``cadata.check`` (docs/contracts.md).\n    "
 
     fact_id: Series[pd.StringDtype] = pa.Field(nullable=False, str_matches='^[a-z_]+-[0-9]+-t?[0-9]+$\\Z', title='Fact')
     indicator: Series[pd.StringDtype] = pa.Field(nullable=False, str_matches='^[a-z][a-z0-9_]*$\\Z', title='Indicator')
@@ -210,12 +180,7 @@ class Facts(pa.DataFrameModel):
 
 
 class FighterEstimates(pa.DataFrameModel):
-    """Every estimate of numbers of fighters in the volume, harmonized (``fighter_estimates``).
-
-    The table's columns and their constraints; ``validate`` converts each column to its dtype
-    first (a table read from CSV validates as it is) and refuses a duplicated primary key.
-    The table rules and foreign keys are checked by ``cadata.check`` (docs/contracts.md).
-    """
+    "Every estimate of numbers of fighters in the volume, harmonized (``fighter_estimates``).\n\n    The table's columns and their constraints; ``validate`` converts each column to its dtype\n    first (a table read from CSV validates as it is) and refuses a duplicated primary key.\n    The table rules and foreign keys are checked by ``cadata.check`` (docs/contracts.md).\n    "
 
     estimate_id: Series[pd.StringDtype] = pa.Field(nullable=False, title='Estimate')
     theatre: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['syria', 'syria_iraq', 'syria_afghanistan', 'afghanistan', 'yemen', 'somalia', 'libya', 'maghreb_sahel', 'egypt', 'afghanistan_pakistan_india', 'bangladesh_myanmar', 'russia', 'unspecified'], title='Theatre')
@@ -249,12 +214,7 @@ class FighterEstimates(pa.DataFrameModel):
 
 
 class Footnotes(pa.DataFrameModel):
-    """Footnotes of the volume, 1-194 (``footnotes``).
-
-    The table's columns and their constraints; ``validate`` converts each column to its dtype
-    first (a table read from CSV validates as it is) and refuses a duplicated primary key.
-    The table rules and foreign keys are checked by ``cadata.check`` (docs/contracts.md).
-    """
+    "Footnotes of the volume, 1-194 (``footnotes``).\n\n    The table's columns and their constraints; ``validate`` converts each column to its dtype\n    first (a table read from CSV validates as it is) and refuses a duplicated primary key.\n    The table rules and foreign keys are checked by ``cadata.check`` (docs/contracts.md).\n    "
 
     footnote: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=1, title='Footnote')
     text: Series[pd.StringDtype] = pa.Field(nullable=False, str_length={'min_value': 3}, title='Text')
@@ -276,12 +236,7 @@ class Footnotes(pa.DataFrameModel):
 
 
 class Indicators(pa.DataFrameModel):
-    """Indicators of the catalog (``indicators``).
-
-    The table's columns and their constraints; ``validate`` converts each column to its dtype
-    first (a table read from CSV validates as it is) and refuses a duplicated primary key.
-    The table rules and foreign keys are checked by ``cadata.check`` (docs/contracts.md).
-    """
+    "Indicators of the catalog (``indicators``).\n\n    The table's columns and their constraints; ``validate`` converts each column to its dtype\n    first (a table read from CSV validates as it is) and refuses a duplicated primary key.\n    The table rules and foreign keys are checked by ``cadata.check`` (docs/contracts.md).\n    "
 
     indicator: Series[pd.StringDtype] = pa.Field(nullable=False, str_matches='^[a-z][a-z0-9_]*$\\Z', title='Indicator')
     label: Series[pd.StringDtype] = pa.Field(nullable=False, str_length={'max_value': 120}, title='Label')
@@ -296,12 +251,7 @@ class Indicators(pa.DataFrameModel):
 
 
 class KgFighterStudyAge(pa.DataFrameModel):
-    """Ages of the Kyrgyzstani fighters in Dronzina's field study (``kg_fighter_study_age``).
-
-    The table's columns and their constraints; ``validate`` converts each column to its dtype
-    first (a table read from CSV validates as it is) and refuses a duplicated primary key.
-    The table rules and foreign keys are checked by ``cadata.check`` (docs/contracts.md).
-    """
+    "Ages of the Kyrgyzstani fighters in Dronzina's field study (``kg_fighter_study_age``).\n\n    The table's columns and their constraints; ``validate`` converts each column to its dtype\n    first (a table read from CSV validates as it is) and refuses a duplicated primary key.\n    The table rules and foreign keys are checked by ``cadata.check`` (docs/contracts.md).\n    "
 
     statistic: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['majority_age_range', 'youngest', 'oldest', 'present_among_women'], title='Statistic')
     item: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=1, title='Item')
@@ -333,12 +283,7 @@ class KgFighterStudyAge(pa.DataFrameModel):
 
 
 class KgFighterStudyDesign(pa.DataFrameModel):
-    """Design of Dronzina's field study of Kyrgyzstani fighters (``kg_fighter_study_design``).
-
-    The table's columns and their constraints; ``validate`` converts each column to its dtype
-    first (a table read from CSV validates as it is) and refuses a duplicated primary key.
-    The table rules and foreign keys are checked by ``cadata.check`` (docs/contracts.md).
-    """
+    "Design of Dronzina's field study of Kyrgyzstani fighters (``kg_fighter_study_design``).\n\n    The table's columns and their constraints; ``validate`` converts each column to its dtype\n    first (a table read from CSV validates as it is) and refuses a duplicated primary key.\n    The table rules and foreign keys are checked by ``cadata.check`` (docs/contracts.md).\n    "
 
     indicator: Series[pd.StringDtype] = pa.Field(nullable=False, str_matches='^[a-z][a-z0-9_]*$\\Z', title='Indicator')
     unit: Series[pd.StringDtype] = pa.Field(nullable=False, str_matches='^[a-z][a-z0-9_]*$\\Z', title='Unit')
@@ -370,12 +315,7 @@ class KgFighterStudyDesign(pa.DataFrameModel):
 
 
 class KgFighterStudyProfile(pa.DataFrameModel):
-    """Profile of the Kyrgyzstani fighters in Dronzina's field study (``kg_fighter_study_profile``).
-
-    The table's columns and their constraints; ``validate`` converts each column to its dtype
-    first (a table read from CSV validates as it is) and refuses a duplicated primary key.
-    The table rules and foreign keys are checked by ``cadata.check`` (docs/contracts.md).
-    """
+    "Profile of the Kyrgyzstani fighters in Dronzina's field study (``kg_fighter_study_profile``).\n\n    The table's columns and their constraints; ``validate`` converts each column to its dtype\n    first (a table read from CSV validates as it is) and refuses a duplicated primary key.\n    The table rules and foreign keys are checked by ``cadata.check`` (docs/contracts.md).\n    "
 
     dimension: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['residence', 'marital_status', 'education', 'socioeconomic_status', 'debt', 'earnings', 'personality', 'religiosity', 'custody_status', 'religious_literacy', 'recruitment_channel', 'recruitment_place'], title='Dimension')
     category: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['chui_oblast', 'osh_region', 'married_with_children', 'left_with_wife_and_children', 'secondary_complete', 'university', 'secondary_incomplete', 'religious_education', 'professional_education', 'middle_class', 'excellent_living_conditions', 'below_average_living_conditions', 'in_debt', 'earning_enough_in_russia', 'information_not_available', 'propensity_to_violence_or_aggression', 'unbalanced_spontaneous', 'involved_in_sports', 'moderately_religious', 'became_religious_under_radical_influence', 'released_from_prison', 'in_custody', 'jihad_as_war_against_disbelievers', 'knew_small_and_big_jihad', 'heard_parable', 'left_without_parental_consent', 'aware_parental_consent_required', 'online', 'russia'], title='Category')
@@ -409,12 +349,7 @@ class KgFighterStudyProfile(pa.DataFrameModel):
 
 
 class KgFighterStudySample(pa.DataFrameModel):
-    """Life stories of Kyrgyzstani fighters in Dronzina's field study, by source (``kg_fighter_study_sample``).
-
-    The table's columns and their constraints; ``validate`` converts each column to its dtype
-    first (a table read from CSV validates as it is) and refuses a duplicated primary key.
-    The table rules and foreign keys are checked by ``cadata.check`` (docs/contracts.md).
-    """
+    "Life stories of Kyrgyzstani fighters in Dronzina's field study, by source (``kg_fighter_study_sample``).\n\n    The table's columns and their constraints; ``validate`` converts each column to its dtype\n    first (a table read from CSV validates as it is) and refuses a duplicated primary key.\n    The table rules and foreign keys are checked by ``cadata.check`` (docs/contracts.md).\n    "
 
     source: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['all_sources', 'family_member_interviews', 'fighter_interviews', 'media_material'], title='Source of the life story')
     source_label: Series[pd.StringDtype] = pa.Field(nullable=False, title='Source as printed')
@@ -446,12 +381,7 @@ class KgFighterStudySample(pa.DataFrameModel):
 
 
 class KgYouthMediaStudyDesign(pa.DataFrameModel):
-    """Design of the SFCG study of youth radicalization and media in Kyrgyzstan (Sikorskaia) (``kg_youth_media_study_design``).
-
-    The table's columns and their constraints; ``validate`` converts each column to its dtype
-    first (a table read from CSV validates as it is) and refuses a duplicated primary key.
-    The table rules and foreign keys are checked by ``cadata.check`` (docs/contracts.md).
-    """
+    "Design of the SFCG study of youth radicalization and media in Kyrgyzstan (Sikorskaia) (``kg_youth_media_study_design``).\n\n    The table's columns and their constraints; ``validate`` converts each column to its dtype\n    first (a table read from CSV validates as it is) and refuses a duplicated primary key.\n    The table rules and foreign keys are checked by ``cadata.check`` (docs/contracts.md).\n    "
 
     indicator: Series[pd.StringDtype] = pa.Field(nullable=False, str_matches='^[a-z][a-z0-9_]*$\\Z', title='Indicator')
     unit: Series[pd.StringDtype] = pa.Field(nullable=False, str_matches='^[a-z][a-z0-9_]*$\\Z', title='Unit')
@@ -482,12 +412,7 @@ class KgYouthMediaStudyDesign(pa.DataFrameModel):
 
 
 class KgYouthMediaStudyResults(pa.DataFrameModel):
-    """Results of the SFCG study of youth radicalization and media in Kyrgyzstan (Sikorskaia) (``kg_youth_media_study_results``).
-
-    The table's columns and their constraints; ``validate`` converts each column to its dtype
-    first (a table read from CSV validates as it is) and refuses a duplicated primary key.
-    The table rules and foreign keys are checked by ``cadata.check`` (docs/contracts.md).
-    """
+    "Results of the SFCG study of youth radicalization and media in Kyrgyzstan (Sikorskaia) (``kg_youth_media_study_results``).\n\n    The table's columns and their constraints; ``validate`` converts each column to its dtype\n    first (a table read from CSV validates as it is) and refuses a duplicated primary key.\n    The table rules and foreign keys are checked by ``cadata.check`` (docs/contracts.md).\n    "
 
     result: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['trust_media_information', 'accounts_odnoklassniki_vkontakte', 'low_media_culture_literacy'], title='Result')
     respondents: Series[pd.StringDtype] = pa.Field(nullable=False, title='Respondents')
@@ -521,12 +446,7 @@ class KgYouthMediaStudyResults(pa.DataFrameModel):
 
 
 class KzHotlineOrganisation(pa.DataFrameModel):
-    """Kazakhstan's hotline for illegal content - organisation and INHOPE membership (``kz_hotline_organisation``).
-
-    The table's columns and their constraints; ``validate`` converts each column to its dtype
-    first (a table read from CSV validates as it is) and refuses a duplicated primary key.
-    The table rules and foreign keys are checked by ``cadata.check`` (docs/contracts.md).
-    """
+    "Kazakhstan's hotline for illegal content - organisation and INHOPE membership (``kz_hotline_organisation``).\n\n    The table's columns and their constraints; ``validate`` converts each column to its dtype\n    first (a table read from CSV validates as it is) and refuses a duplicated primary key.\n    The table rules and foreign keys are checked by ``cadata.check`` (docs/contracts.md).\n    "
 
     indicator: Series[pd.StringDtype] = pa.Field(nullable=False, str_matches='^[a-z][a-z0-9_]*$\\Z', title='Indicator')
     unit: Series[pd.StringDtype] = pa.Field(nullable=False, str_matches='^[a-z][a-z0-9_]*$\\Z', title='Unit')
@@ -557,12 +477,7 @@ class KzHotlineOrganisation(pa.DataFrameModel):
 
 
 class KzHotlineReportShares(pa.DataFrameModel):
-    """Hotline reports by category and year, Kazakhstan, 2011-2017 (``kz_hotline_report_shares``).
-
-    The table's columns and their constraints; ``validate`` converts each column to its dtype
-    first (a table read from CSV validates as it is) and refuses a duplicated primary key.
-    The table rules and foreign keys are checked by ``cadata.check`` (docs/contracts.md).
-    """
+    "Hotline reports by category and year, Kazakhstan, 2011-2017 (``kz_hotline_report_shares``).\n\n    The table's columns and their constraints; ``validate`` converts each column to its dtype\n    first (a table read from CSV validates as it is) and refuses a duplicated primary key.\n    The table rules and foreign keys are checked by ``cadata.check`` (docs/contracts.md).\n    "
 
     category: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['online_abuse_bullying', 'internet_fraud', 'racism_chauvinism_xenophobia', 'csam', 'terrorist_extremist_propaganda', 'defamation_privacy', 'copyright_infringement', 'suicide'], title='Category')
     indicator: Series[pd.StringDtype] = pa.Field(nullable=False, str_matches='^[a-z][a-z0-9_]*$\\Z', title='Indicator')
@@ -596,12 +511,7 @@ class KzHotlineReportShares(pa.DataFrameModel):
 
 
 class KzHotlineReports(pa.DataFrameModel):
-    """Reports received by Kazakhstan's hotline for illegal content, 2011-2017 (``kz_hotline_reports``).
-
-    The table's columns and their constraints; ``validate`` converts each column to its dtype
-    first (a table read from CSV validates as it is) and refuses a duplicated primary key.
-    The table rules and foreign keys are checked by ``cadata.check`` (docs/contracts.md).
-    """
+    "Reports received by Kazakhstan's hotline for illegal content, 2011-2017 (``kz_hotline_reports``).\n\n    The table's columns and their constraints; ``validate`` converts each column to its dtype\n    first (a table read from CSV validates as it is) and refuses a duplicated primary key.\n    The table rules and foreign keys are checked by ``cadata.check`` (docs/contracts.md).\n    "
 
     indicator: Series[pd.StringDtype] = pa.Field(nullable=False, str_matches='^[a-z][a-z0-9_]*$\\Z', title='Indicator')
     unit: Series[pd.StringDtype] = pa.Field(nullable=False, str_matches='^[a-z][a-z0-9_]*$\\Z', title='Unit')
@@ -631,12 +541,7 @@ class KzHotlineReports(pa.DataFrameModel):
 
 
 class KzInternetUsers(pa.DataFrameModel):
-    """Internet users in Kazakhstan as a share of the population, 2005, 2010 and 2011 (``kz_internet_users``).
-
-    The table's columns and their constraints; ``validate`` converts each column to its dtype
-    first (a table read from CSV validates as it is) and refuses a duplicated primary key.
-    The table rules and foreign keys are checked by ``cadata.check`` (docs/contracts.md).
-    """
+    "Internet users in Kazakhstan as a share of the population, 2005, 2010 and 2011 (``kz_internet_users``).\n\n    The table's columns and their constraints; ``validate`` converts each column to its dtype\n    first (a table read from CSV validates as it is) and refuses a duplicated primary key.\n    The table rules and foreign keys are checked by ``cadata.check`` (docs/contracts.md).\n    "
 
     indicator: Series[pd.StringDtype] = pa.Field(nullable=False, str_matches='^[a-z][a-z0-9_]*$\\Z', title='Indicator')
     unit: Series[pd.StringDtype] = pa.Field(nullable=False, str_matches='^[a-z][a-z0-9_]*$\\Z', title='Unit')
@@ -666,12 +571,7 @@ class KzInternetUsers(pa.DataFrameModel):
 
 
 class OsceConferenceExpertCountries(pa.DataFrameModel):
-    """Countries represented among the conference's experts, by OSCE status (``osce_conference_expert_countries``).
-
-    The table's columns and their constraints; ``validate`` converts each column to its dtype
-    first (a table read from CSV validates as it is) and refuses a duplicated primary key.
-    The table rules and foreign keys are checked by ``cadata.check`` (docs/contracts.md).
-    """
+    "Countries represented among the conference's experts, by OSCE status (``osce_conference_expert_countries``).\n\n    The table's columns and their constraints; ``validate`` converts each column to its dtype\n    first (a table read from CSV validates as it is) and refuses a duplicated primary key.\n    The table rules and foreign keys are checked by ``cadata.check`` (docs/contracts.md).\n    "
 
     category: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['all_countries', 'osce_participating_states', 'partners_for_co_operation'], title='Category')
     category_as_printed: Series[pd.StringDtype] = pa.Field(nullable=False, title='Category as printed')
@@ -703,12 +603,7 @@ class OsceConferenceExpertCountries(pa.DataFrameModel):
 
 
 class OsceFieldOperationsBudget2017(pa.DataFrameModel):
-    """OSCE Unified Budget 2017 and its field operations (``osce_field_operations_budget_2017``).
-
-    The table's columns and their constraints; ``validate`` converts each column to its dtype
-    first (a table read from CSV validates as it is) and refuses a duplicated primary key.
-    The table rules and foreign keys are checked by ``cadata.check`` (docs/contracts.md).
-    """
+    "OSCE Unified Budget 2017 and its field operations (``osce_field_operations_budget_2017``).\n\n    The table's columns and their constraints; ``validate`` converts each column to its dtype\n    first (a table read from CSV validates as it is) and refuses a duplicated primary key.\n    The table rules and foreign keys are checked by ``cadata.check`` (docs/contracts.md).\n    "
 
     item: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['unified_budget', 'field_operations', 'post_soviet_presences', 'tajikistan', 'kyrgyzstan'], title='Item')
     indicator: Series[pd.StringDtype] = pa.Field(nullable=False, str_matches='^[a-z][a-z0-9_]*$\\Z', title='Indicator')
@@ -739,12 +634,7 @@ class OsceFieldOperationsBudget2017(pa.DataFrameModel):
 
 
 class OsceFieldPresenceEvents(pa.DataFrameModel):
-    """OSCE field presences - openings, downgrades and closures with their years (``osce_field_presence_events``).
-
-    The table's columns and their constraints; ``validate`` converts each column to its dtype
-    first (a table read from CSV validates as it is) and refuses a duplicated primary key.
-    The table rules and foreign keys are checked by ``cadata.check`` (docs/contracts.md).
-    """
+    "OSCE field presences - openings, downgrades and closures with their years (``osce_field_presence_events``).\n\n    The table's columns and their constraints; ``validate`` converts each column to its dtype\n    first (a table read from CSV validates as it is) and refuses a duplicated primary key.\n    The table rules and foreign keys are checked by ``cadata.check`` (docs/contracts.md).\n    "
 
     place: Series[pd.StringDtype] = pa.Field(nullable=False, title='Place')
     iso3: Series[pd.StringDtype] = pa.Field(nullable=True, str_matches='^[A-Z]{3}$\\Z', title='ISO 3166-1 alpha-3')
@@ -768,12 +658,7 @@ class OsceFieldPresenceEvents(pa.DataFrameModel):
 
 
 class Papers(pa.DataFrameModel):
-    """Contributions of the volume (``papers``).
-
-    The table's columns and their constraints; ``validate`` converts each column to its dtype
-    first (a table read from CSV validates as it is) and refuses a duplicated primary key.
-    The table rules and foreign keys are checked by ``cadata.check`` (docs/contracts.md).
-    """
+    "Contributions of the volume (``papers``).\n\n    The table's columns and their constraints; ``validate`` converts each column to its dtype\n    first (a table read from CSV validates as it is) and refuses a duplicated primary key.\n    The table rules and foreign keys are checked by ``cadata.check`` (docs/contracts.md).\n    "
 
     paper_id: Series[pd.StringDtype] = pa.Field(nullable=False, str_matches='^[a-z_]+$\\Z', title='Paper')
     title: Series[pd.StringDtype] = pa.Field(nullable=False, title='Title')
@@ -796,12 +681,7 @@ class Papers(pa.DataFrameModel):
 
 
 class PewMuslimAttitudes(pa.DataFrameModel):
-    """Muslim attitudes in Kazakhstan, Kyrgyzstan and Afghanistan (Pew Research Center survey) (``pew_muslim_attitudes``).
-
-    The table's columns and their constraints; ``validate`` converts each column to its dtype
-    first (a table read from CSV validates as it is) and refuses a duplicated primary key.
-    The table rules and foreign keys are checked by ``cadata.check`` (docs/contracts.md).
-    """
+    "Muslim attitudes in Kazakhstan, Kyrgyzstan and Afghanistan (Pew Research Center survey) (``pew_muslim_attitudes``).\n\n    The table's columns and their constraints; ``validate`` converts each column to its dtype\n    first (a table read from CSV validates as it is) and refuses a duplicated primary key.\n    The table rules and foreign keys are checked by ``cadata.check`` (docs/contracts.md).\n    "
 
     question_as_printed: Series[pd.StringDtype] = pa.Field(nullable=False, title='Question as printed')
     answer: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['often_sometimes_justified', 'favour'], title='Answer')
@@ -833,12 +713,7 @@ class PewMuslimAttitudes(pa.DataFrameModel):
 
 
 class SourcesCited(pa.DataFrameModel):
-    """Sources the volume cites for its numbers (``sources_cited``).
-
-    The table's columns and their constraints; ``validate`` converts each column to its dtype
-    first (a table read from CSV validates as it is) and refuses a duplicated primary key.
-    The table rules and foreign keys are checked by ``cadata.check`` (docs/contracts.md).
-    """
+    "Sources the volume cites for its numbers (``sources_cited``).\n\n    The table's columns and their constraints; ``validate`` converts each column to its dtype\n    first (a table read from CSV validates as it is) and refuses a duplicated primary key.\n    The table rules and foreign keys are checked by ``cadata.check`` (docs/contracts.md).\n    "
 
     source_id: Series[pd.StringDtype] = pa.Field(nullable=False, str_matches='^[a-z][a-z0-9_]*$\\Z', title='Source')
     name: Series[pd.StringDtype] = pa.Field(nullable=False, title='Name')
@@ -859,12 +734,7 @@ class SourcesCited(pa.DataFrameModel):
 
 
 class UnitedCyberCaliphateClaims(pa.DataFrameModel):
-    """Cyberattacks claimed by the United Cyber Caliphate, 23 May - 21 July 2018 (``united_cyber_caliphate_claims``).
-
-    The table's columns and their constraints; ``validate`` converts each column to its dtype
-    first (a table read from CSV validates as it is) and refuses a duplicated primary key.
-    The table rules and foreign keys are checked by ``cadata.check`` (docs/contracts.md).
-    """
+    "Cyberattacks claimed by the United Cyber Caliphate, 23 May - 21 July 2018 (``united_cyber_caliphate_claims``).\n\n    The table's columns and their constraints; ``validate`` converts each column to its dtype\n    first (a table read from CSV validates as it is) and refuses a duplicated primary key.\n    The table rules and foreign keys are checked by ``cadata.check`` (docs/contracts.md).\n    "
 
     target: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['websites', 'social_media_accounts'], title='Target')
     indicator: Series[pd.StringDtype] = pa.Field(nullable=False, str_matches='^[a-z][a-z0-9_]*$\\Z', title='Indicator')
@@ -898,12 +768,7 @@ class UnitedCyberCaliphateClaims(pa.DataFrameModel):
 
 
 class Units(pa.DataFrameModel):
-    """Units of the catalog (``units``).
-
-    The table's columns and their constraints; ``validate`` converts each column to its dtype
-    first (a table read from CSV validates as it is) and refuses a duplicated primary key.
-    The table rules and foreign keys are checked by ``cadata.check`` (docs/contracts.md).
-    """
+    "Units of the catalog (``units``).\n\n    The table's columns and their constraints; ``validate`` converts each column to its dtype\n    first (a table read from CSV validates as it is) and refuses a duplicated primary key.\n    The table rules and foreign keys are checked by ``cadata.check`` (docs/contracts.md).\n    "
 
     unit: Series[pd.StringDtype] = pa.Field(nullable=False, str_matches='^[a-z][a-z0-9_]*$\\Z', title='Unit')
     label: Series[pd.StringDtype] = pa.Field(nullable=False, title='Label')
@@ -918,12 +783,7 @@ class Units(pa.DataFrameModel):
 
 
 class UzAfghanistanInfrastructureProjects(pa.DataFrameModel):
-    """Uzbekistan's infrastructure projects in Afghanistan (``uz_afghanistan_infrastructure_projects``).
-
-    The table's columns and their constraints; ``validate`` converts each column to its dtype
-    first (a table read from CSV validates as it is) and refuses a duplicated primary key.
-    The table rules and foreign keys are checked by ``cadata.check`` (docs/contracts.md).
-    """
+    "Uzbekistan's infrastructure projects in Afghanistan (``uz_afghanistan_infrastructure_projects``).\n\n    The table's columns and their constraints; ``validate`` converts each column to its dtype\n    first (a table read from CSV validates as it is) and refuses a duplicated primary key.\n    The table rules and foreign keys are checked by ``cadata.check`` (docs/contracts.md).\n    "
 
     project: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['highway_bridges_mazar_i_sharif_kabul', 'power_line_kabul_uzbekistan_border', 'railway_hairatan_mazar_i_sharif', 'railway_mazar_i_sharif_kabul_kandahar_herat'], title='Project')
     project_status: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['built', 'proposed'], title='Project status')
@@ -955,12 +815,7 @@ class UzAfghanistanInfrastructureProjects(pa.DataFrameModel):
 
 
 class UzFighterSourceInterviews(pa.DataFrameModel):
-    """Interview studies behind Ergashev's estimates of Uzbek recruits (``uz_fighter_source_interviews``).
-
-    The table's columns and their constraints; ``validate`` converts each column to its dtype
-    first (a table read from CSV validates as it is) and refuses a duplicated primary key.
-    The table rules and foreign keys are checked by ``cadata.check`` (docs/contracts.md).
-    """
+    "Interview studies behind Ergashev's estimates of Uzbek recruits (``uz_fighter_source_interviews``).\n\n    The table's columns and their constraints; ``validate`` converts each column to its dtype\n    first (a table read from CSV validates as it is) and refuses a duplicated primary key.\n    The table rules and foreign keys are checked by ``cadata.check`` (docs/contracts.md).\n    "
 
     study: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['labour_migration_expert_interviews', 'mano_center_expert_interviews'], title='Study')
     study_as_printed: Series[pd.StringDtype] = pa.Field(nullable=False, title='Study as printed')
@@ -994,12 +849,7 @@ class UzFighterSourceInterviews(pa.DataFrameModel):
 
 
 class UzIslamicEducationInstitutions(pa.DataFrameModel):
-    """Islamic education institutions in Uzbekistan (``uz_islamic_education_institutions``).
-
-    The table's columns and their constraints; ``validate`` converts each column to its dtype
-    first (a table read from CSV validates as it is) and refuses a duplicated primary key.
-    The table rules and foreign keys are checked by ``cadata.check`` (docs/contracts.md).
-    """
+    "Islamic education institutions in Uzbekistan (``uz_islamic_education_institutions``).\n\n    The table's columns and their constraints; ``validate`` converts each column to its dtype\n    first (a table read from CSV validates as it is) and refuses a duplicated primary key.\n    The table rules and foreign keys are checked by ``cadata.check`` (docs/contracts.md).\n    "
 
     institution: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['post_soviet_system', 'centre_for_islamic_civilization', 'international_islamic_academy'], title='Institution')
     status: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=['created', 'planned'], title='Status')
@@ -1031,12 +881,7 @@ class UzIslamicEducationInstitutions(pa.DataFrameModel):
 
 
 class UzLabourMigrants(pa.DataFrameModel):
-    """Labour migrants from Uzbekistan in Russia and Kazakhstan (``uz_labour_migrants``).
-
-    The table's columns and their constraints; ``validate`` converts each column to its dtype
-    first (a table read from CSV validates as it is) and refuses a duplicated primary key.
-    The table rules and foreign keys are checked by ``cadata.check`` (docs/contracts.md).
-    """
+    "Labour migrants from Uzbekistan in Russia and Kazakhstan (``uz_labour_migrants``).\n\n    The table's columns and their constraints; ``validate`` converts each column to its dtype\n    first (a table read from CSV validates as it is) and refuses a duplicated primary key.\n    The table rules and foreign keys are checked by ``cadata.check`` (docs/contracts.md).\n    "
 
     destination: Series[pd.StringDtype] = pa.Field(nullable=False, title='Destination')
     destination_iso3: Series[pd.StringDtype] = pa.Field(nullable=True, str_matches='^[A-Z]{3}$\\Z', title='Destination ISO 3166-1 alpha-3')

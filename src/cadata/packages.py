@@ -1,35 +1,36 @@
-"""Other data packages than the bundled one: a local folder, or a URL fetched once into a cache.
+"""Other data packages than the bundled one: a folder, a zip, or a URL fetched once into a cache.
 
-``cadata.load(name, package=PATH_OR_URL)`` and ``cadata fetch URL`` use these. A fetched
-package is downloaded into the user's cache directory, every file's sha256 and size
-checked, and swapped in whole; afterwards it is used offline.
+``cadata.load(name, package=PATH_OR_URL)`` and ``cadata fetch URL`` use these. A fetched or
+unzipped package is written into the user's cache directory, every file's sha256 and size
+checked as it is written, and swapped in whole; afterwards it is used offline. Every
+package is hostile until checked: see ``cadata._descriptor`` (names, paths, types),
+``cadata._http`` (schemes, sizes, deadlines) and ``cadata._zippkg`` (archive members).
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
-import json
 import os
+import re
 import shutil
 import tempfile
-import urllib.error
 import urllib.parse
-import urllib.request
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from cadata.errors import CadataError, IntegrityError
+from cadata import _descriptor, _http
+from cadata.errors import IntegrityError, PackageError
 
 #: Environment variable naming the cache directory (default: $XDG_CACHE_HOME/cadata or ~/.cache/cadata).
 CACHE_ENV = "CADATA_CACHE"
-#: Table Schema field types this version of cadata reads.
-SUPPORTED_TYPES = {"integer", "number", "string", "boolean"}
 MAX_DESCRIPTOR_BYTES = 16 << 20
-TIMEOUT_SECONDS = 60
+#: The largest file (and zip archive) cadata downloads.
+MAX_RESOURCE_BYTES = 1 << 30
 
-
-class PackageError(CadataError):
-    """A data package that cannot be used: unreachable, malformed or unreadable by this version."""
+__all__ = ["PackageError", "cache_dir", "fetch", "resolve", "unzip"]
 
 
 def cache_dir() -> Path:
@@ -59,93 +60,181 @@ def cache_dir() -> Path:
     return folder
 
 
-def is_url(text: str) -> bool:
-    """Whether a package reference is an http(s) URL."""
-    return urllib.parse.urlsplit(text).scheme in ("http", "https")
+#: ``scheme:`` at the start of a reference (two letters at least, so ``C:\\data`` is a path).
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]+:")
 
 
 def resolve(package: str | os.PathLike[str]) -> Path:
-    """The local folder holding a package: a folder, a datapackage.json, or a fetched URL."""
+    """The local folder holding a package: a folder, its datapackage.json, a .zip, or a URL."""
+    if not isinstance(package, (str, os.PathLike)):
+        raise PackageError(f"package={package!r}: give a folder, a datapackage.json, a .zip file or an http(s) URL")
     text = os.fspath(package)
-    if is_url(text):
-        return fetch(text)
+    if not isinstance(text, str):
+        raise PackageError(f"package={package!r}: give the path as text, not bytes")
+    if _SCHEME.match(text):
+        return fetch(text)  # http(s), or a clear refusal of any other scheme
+    if "\x00" in text:
+        raise PackageError(f"package={text[:120]!r}: a path cannot hold a NUL byte")
     path = Path(text)
+    if path.suffix.lower() == ".zip":
+        return unzip(path)
     folder = path.parent if path.name == "datapackage.json" else path
-    if not (folder / "datapackage.json").is_file():
-        raise PackageError(f"{path}: no datapackage.json there; give a package folder, its datapackage.json or a URL")
-    check_readable(json.loads((folder / "datapackage.json").read_text(encoding="utf-8")), str(folder))
+    descriptor = folder / "datapackage.json"
+    if not descriptor.is_file():
+        raise PackageError(f"{path}: no datapackage.json there; give a package folder, its datapackage.json, a .zip or a URL")
+    try:
+        raw = descriptor.read_bytes()
+    except OSError as exc:
+        raise PackageError(f"{descriptor}: cannot be read ({exc.strerror or exc})") from None
+    _parse(raw, str(descriptor))
     return folder
 
 
-def check_readable(descriptor: Any, where: str) -> None:
-    """PackageError unless this version of cadata can read the package's tables."""
-    if not isinstance(descriptor, dict) or not isinstance(descriptor.get("resources"), list):
-        raise PackageError(f"{where}: datapackage.json has no list of resources")
-    for resource in descriptor["resources"]:
-        name = resource.get("name") if isinstance(resource, dict) else None
-        if not isinstance(resource, dict) or resource.get("format") != "parquet":
-            raise PackageError(
-                f"{where}: resource {name!r} is not a Parquet file; cadata loads Parquet packages "
-                "(export one with `cadata export --format parquet` or `both`)"
-            )
-        fields = resource.get("schema", {}).get("fields") if isinstance(resource.get("schema"), dict) else None
-        if not isinstance(fields, list) or not fields:
-            raise PackageError(f"{where}: resource {name!r} has no inline schema this version of cadata can read")
-        for field in fields:
-            if not isinstance(field, dict) or field.get("type") not in SUPPORTED_TYPES:
-                raise PackageError(
-                    f"{where}: resource {name!r} field {field.get('name') if isinstance(field, dict) else field!r} "
-                    f"has type {field.get('type') if isinstance(field, dict) else '?'!r}, which this version of "
-                    f"cadata cannot read (it reads {', '.join(sorted(SUPPORTED_TYPES))}); upgrade cadata"
-                )
-        if not str(resource.get("hash", "")).startswith("sha256:"):
-            raise PackageError(f"{where}: resource {name!r} records no sha256 hash; cadata refuses unverifiable files")
-
-
-def _get(url: str, limit: int | None = None) -> bytes:
+def _parse(raw: bytes, where: str) -> dict[str, Any]:
     try:
-        with urllib.request.urlopen(url, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310 (http(s) only)
-            data: bytes = response.read(limit + 1 if limit else -1)
-    except (urllib.error.URLError, OSError, ValueError) as exc:
-        raise PackageError(f"{url}: cannot download ({exc}); check the address and the network") from None
-    if limit is not None and len(data) > limit:
-        raise PackageError(f"{url}: larger than {limit} bytes; not a datapackage.json")
-    return data
+        return _descriptor.parse(raw)
+    except _descriptor.Invalid as exc:
+        raise PackageError(f"{where}: {exc}; ask the package's publisher") from None
 
 
-def fetch(url: str, refresh: bool = False) -> Path:
-    """Download a package once (every hash verified) and return its cached folder."""
-    base = url if url.endswith("datapackage.json") else url.rstrip("/") + "/datapackage.json"
-    target = cache_dir() / hashlib.sha256(base.encode()).hexdigest()[:16]
+def descriptor_url(url: str) -> str:
+    """The datapackage.json of a package URL; a query string is kept, a fragment dropped."""
+    parts = urllib.parse.urlsplit(url)
+    path = parts.path if parts.path.rsplit("/", 1)[-1] == "datapackage.json" else parts.path.rstrip("/") + "/datapackage.json"
+    return urllib.parse.urlunsplit((parts.scheme, parts.netloc, path, parts.query, ""))
+
+
+def resource_url(base: str, rel: str) -> str:
+    """A resource's URL: its plain file name beside datapackage.json, with the package URL's query."""
+    parts = urllib.parse.urlsplit(base)
+    joined = urllib.parse.urlsplit(urllib.parse.urljoin(urllib.parse.urlunsplit((parts.scheme, parts.netloc, parts.path, "", "")), rel))
+    folder = parts.path.rsplit("/", 1)[0]
+    if (joined.scheme, joined.netloc) != (parts.scheme, parts.netloc) or joined.path.rsplit("/", 1)[0] != folder:
+        raise PackageError(f"{_http.shown(base)}: resource path {rel!r} leads to {joined.geturl()!r}, outside the package; refused")
+    return urllib.parse.urlunsplit((joined.scheme, joined.netloc, joined.path, parts.query, ""))
+
+
+def fetch(url: str, refresh: bool = False, *, deadline: float | None = None) -> Path:
+    """Download a package once (every hash verified) and return its cached folder.
+
+    ``url`` is the package's folder, its datapackage.json or a .zip, over http or https.
+    ``deadline`` bounds each file's download in seconds (default ``$CADATA_DOWNLOAD_DEADLINE``
+    or 300); a bad value is a ValueError. Any query string (a token) is sent with every file.
+    """
+    url = _http.check_url(url)
+    seconds = _http.deadline_seconds(deadline)
+    if urllib.parse.urlsplit(url).path.lower().endswith(".zip"):
+        return _fetch_zip(url, refresh, seconds)
+    base = descriptor_url(url)
+    target = _cache_folder(base)
     if (target / "datapackage.json").is_file() and not refresh:
         return target  # offline from now on; load() re-verifies each file's hash
-    raw = _get(base, MAX_DESCRIPTOR_BYTES)
-    try:
-        descriptor = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise PackageError(f"{base}: not a valid datapackage.json ({exc})") from None
-    check_readable(descriptor, base)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".fetch-", dir=target.parent))
-    try:
-        for resource in descriptor["resources"]:
-            rel = resource.get("path")
-            if not isinstance(rel, str) or not rel or "/" in rel or "\\" in rel or rel.startswith("."):
-                raise PackageError(f"{base}: resource {resource.get('name')!r} has path {rel!r}; expected a plain file name")
-            data = _get(urllib.parse.urljoin(base, rel))
-            expected = str(resource["hash"])[len("sha256:") :]
-            actual = hashlib.sha256(data).hexdigest()
-            size = resource.get("cadata_bytes", resource.get("bytes"))
-            if actual != expected or (isinstance(size, int) and size != len(data)):
-                raise IntegrityError(
-                    f"{urllib.parse.urljoin(base, rel)}: sha256 {actual} and {len(data)} bytes, the package "
-                    f"records {expected} and {size} bytes; the download is corrupt or the package was changed"
-                )
-            (staging / rel).write_bytes(data)
+    raw = _http.get(base, limit=MAX_DESCRIPTOR_BYTES, seconds=seconds, what="a datapackage.json")
+    descriptor = _parse(raw, _http.shown(base))
+    urls = [resource_url(base, str(r["path"])) for r in descriptor["resources"]]
+    with _staging(target) as staging:
+        for resource, file_url in zip(descriptor["resources"], urls, strict=True):
+            _download(file_url, resource, staging / str(resource["path"]), seconds)
         (staging / "datapackage.json").write_bytes(raw)
-        if target.exists():
-            shutil.rmtree(target)
-        os.replace(staging, target)
+        _swap_in(staging, target, refresh)
+    return target
+
+
+def _download(url: str, resource: dict[str, Any], dest: Path, seconds: float) -> None:
+    """One resource file, streamed to ``dest``, hashed as it comes, at most its recorded size + 1 bytes."""
+    expected = str(resource["hash"])[len("sha256:") :].lower()
+    size = int(resource.get("cadata_bytes", resource.get("bytes", 0)))
+    if size > MAX_RESOURCE_BYTES:
+        raise PackageError(f"{_http.shown(url)}: the package records {size} bytes, more than cadata downloads ({MAX_RESOURCE_BYTES})")
+    digest = hashlib.sha256()
+    with dest.open("wb") as out:
+
+        def sink(chunk: bytes) -> None:
+            digest.update(chunk)
+            out.write(chunk)
+
+        got = _http.stream(
+            url, sink, limit=size, seconds=seconds,
+            too_large=f"{_http.shown(url)}: sends more than the {size} bytes the package records; "
+            "the download is corrupt or the package was changed",
+        )
+    if got != size or digest.hexdigest() != expected:
+        raise IntegrityError(
+            f"{_http.shown(url)}: sha256 {digest.hexdigest()} and {got} bytes, the package records {expected} and "
+            f"{size} bytes; the download is corrupt or the package was changed"
+        )
+
+
+def unzip(path: Path) -> Path:
+    """A zipped package (``cadata export --zip``), extracted once into the cache, every file verified."""
+    from cadata import _zippkg
+
+    if not path.is_file():
+        raise PackageError(f"{path}: no such zip file; give a package folder, its datapackage.json, a .zip or a URL")
+    package = _zippkg.open_package(path, str(path))
+    with package.archive:
+        target = cache_dir() / ("zip-" + hashlib.sha256(package.raw).hexdigest()[:16])
+        if (target / "datapackage.json").is_file():
+            return target  # the same datapackage.json names the same verified files
+        with _staging(target) as staging:
+            package.extract(staging)
+            _swap_in(staging, target, refresh=False)
+    return target
+
+
+def _fetch_zip(url: str, refresh: bool, seconds: float) -> Path:
+    from cadata import _zippkg
+
+    target = _cache_folder(url)
+    if (target / "datapackage.json").is_file() and not refresh:
+        return target
+    with _staging(target) as staging:
+        archive = staging / "download.zip"
+        with archive.open("wb") as out:
+            _http.stream(url, out.write, limit=MAX_RESOURCE_BYTES, seconds=seconds,
+                         too_large=f"{_http.shown(url)}: larger than {MAX_RESOURCE_BYTES} bytes; refused")
+        package = _zippkg.open_package(archive, _http.shown(url))
+        with package.archive:
+            (staging / "package").mkdir()
+            package.extract(staging / "package")
+        _swap_in(staging / "package", target, refresh)
+    return target
+
+
+def _cache_folder(url: str) -> Path:
+    return cache_dir() / hashlib.sha256(url.encode()).hexdigest()[:16]
+
+
+@contextlib.contextmanager
+def _staging(target: Path) -> Iterator[Path]:
+    """A fresh folder beside ``target``, removed afterwards whatever happens."""
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=".fetch-", dir=target.parent))
+    except OSError as exc:
+        raise PackageError(f"{target.parent}: cannot write the cache ({exc.strerror or exc}); set ${CACHE_ENV} to a writable folder") from None
+    try:
+        yield staging
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return target
+
+
+def _swap_in(staging: Path, target: Path, refresh: bool) -> None:
+    """Move a complete, verified folder to ``target``, safely when other fetches do the same.
+
+    The target only ever appears whole (one rename). If another fetch of the same package
+    put its copy there first, that copy is as verified as ours, and ours is dropped.
+    """
+    if refresh:
+        aside = target.with_name(f".old-{target.name}-{uuid.uuid4().hex}")
+        try:
+            os.replace(target, aside)
+        except FileNotFoundError:
+            pass
+        else:
+            shutil.rmtree(aside, ignore_errors=True)
+    try:
+        os.replace(staging, target)
+    except OSError as exc:
+        if not (target / "datapackage.json").is_file():
+            raise PackageError(f"{target}: cannot be written ({exc.strerror or exc}); set ${CACHE_ENV} to a writable folder") from None

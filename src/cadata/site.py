@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cadata import __version__, _catalog
+from cadata import __version__, _catalog, _paths
 from cadata._optional import require
 from cadata.cards import DatasetInfo, info
 from cadata.citation import cite
@@ -155,7 +155,7 @@ def _table_page(name: str, folder: Path) -> str:
     )
     parts.append("<h2>Source</h2><ul>" + "".join(f"<li>{html.escape(p.citation)}</li>" for p in card.papers) + "</ul>")
     if name in CHARTS:
-        image = folder / "charts" / f"{name}.svg"
+        image = _paths.child(folder / "charts", f"{name}.svg")
         caption = CHARTS[name](frame, image)
         parts.append(f"<h2>Chart</h2><figure><img src=\"../charts/{name}.svg\" alt=\"{html.escape(caption)}\"><figcaption>{html.escape(caption)}</figcaption></figure>")
     if card.caveats:
@@ -209,7 +209,7 @@ def build_site(out: Path) -> Path:
         (staging / "charts").mkdir()
         rows = []
         for name in _catalog.list_datasets():
-            (staging / "tables" / f"{name}.html").write_text(_table_page(name, staging), encoding="utf-8")
+            _paths.child(staging / "tables", f"{name}.html").write_text(_table_page(name, staging), encoding="utf-8")
             resource = _catalog.resource(name)
             card = info(name)
             size = resource.get("cadata_bytes")

@@ -1,4 +1,9 @@
-"""``cadata.connect()``: a DuckDB connection in which every table is a view (the ``duckdb`` extra)."""
+"""``cadata.connect()``: a DuckDB connection in which every table is a view (the ``duckdb`` extra).
+
+Each view is a verified Arrow table registered by name (``register``), not SQL text: no
+name or path is ever pasted into a statement, and a file changed after the check is never
+read, because the view serves the bytes whose sha256 was checked.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +11,9 @@ import os
 from typing import TYPE_CHECKING
 
 from cadata import _catalog
+from cadata._descriptor import name_problem
 from cadata._optional import require
+from cadata.errors import IntegrityError
 
 if TYPE_CHECKING:
     import duckdb
@@ -23,7 +30,12 @@ def connect(package: str | os.PathLike[str] | None = None) -> duckdb.DuckDBPyCon
 
     duck = require("duckdb", "duckdb", "cadata.connect()")
     folder = _folder(package)
-    connection: duckdb.DuckDBPyConnection = duck.connect(":memory:")
+    tables = {}
     for name in _catalog.list_datasets(folder):
-        connection.register(name, verified(name, folder).arrow)
+        if problem := name_problem(name):  # the catalog checked it; a view name is never unchecked
+            raise IntegrityError(f"{folder}: {problem}")
+        tables[name] = verified(name, folder).arrow
+    connection: duckdb.DuckDBPyConnection = duck.connect(":memory:")
+    for name, table in tables.items():
+        connection.register(name, table)
     return connection

@@ -45,190 +45,190 @@ if TYPE_CHECKING:
     from cadata.models import UzLabourMigrants
 
 __all__ = [
-    "ca_fighter_estimates",
-    "ca_nato_partnership_participation",
-    "errata",
-    "events",
-    "fact_sources",
-    "facts",
-    "fighter_estimates",
-    "footnotes",
-    "indicators",
-    "kg_fighter_study_age",
-    "kg_fighter_study_design",
-    "kg_fighter_study_profile",
-    "kg_fighter_study_sample",
-    "kg_youth_media_study_design",
-    "kg_youth_media_study_results",
-    "kz_hotline_organisation",
-    "kz_hotline_report_shares",
-    "kz_hotline_reports",
-    "kz_internet_users",
-    "osce_conference_expert_countries",
-    "osce_field_operations_budget_2017",
-    "osce_field_presence_events",
-    "papers",
-    "pew_muslim_attitudes",
-    "sources_cited",
-    "united_cyber_caliphate_claims",
-    "units",
-    "uz_afghanistan_infrastructure_projects",
-    "uz_fighter_source_interviews",
-    "uz_islamic_education_institutions",
-    "uz_labour_migrants",
+    'ca_fighter_estimates',
+    'ca_nato_partnership_participation',
+    'errata',
+    'events',
+    'fact_sources',
+    'facts',
+    'fighter_estimates',
+    'footnotes',
+    'indicators',
+    'kg_fighter_study_age',
+    'kg_fighter_study_design',
+    'kg_fighter_study_profile',
+    'kg_fighter_study_sample',
+    'kg_youth_media_study_design',
+    'kg_youth_media_study_results',
+    'kz_hotline_organisation',
+    'kz_hotline_report_shares',
+    'kz_hotline_reports',
+    'kz_internet_users',
+    'osce_conference_expert_countries',
+    'osce_field_operations_budget_2017',
+    'osce_field_presence_events',
+    'papers',
+    'pew_muslim_attitudes',
+    'sources_cited',
+    'united_cyber_caliphate_claims',
+    'units',
+    'uz_afghanistan_infrastructure_projects',
+    'uz_fighter_source_interviews',
+    'uz_islamic_education_institutions',
+    'uz_labour_migrants',
 ]
 
 
 def ca_fighter_estimates() -> DataFrame[CaFighterEstimates]:
-    """Approximate number of fighters from the Central Asian countries, by source. Data card: ``cadata.info("ca_fighter_estimates")``."""
-    return cast("DataFrame[CaFighterEstimates]", load("ca_fighter_estimates"))
+    "Approximate number of fighters from the Central Asian countries, by source. Data card: ``cadata.info('ca_fighter_estimates')``."
+    return cast('DataFrame[CaFighterEstimates]', load('ca_fighter_estimates'))
 
 
 def ca_nato_partnership_participation() -> DataFrame[CaNatoPartnershipParticipation]:
-    """Central Asian states in NATO co-operation programmes (Knyazev). Data card: ``cadata.info("ca_nato_partnership_participation")``."""
-    return cast("DataFrame[CaNatoPartnershipParticipation]", load("ca_nato_partnership_participation"))
+    "Central Asian states in NATO co-operation programmes (Knyazev). Data card: ``cadata.info('ca_nato_partnership_participation')``."
+    return cast('DataFrame[CaNatoPartnershipParticipation]', load('ca_nato_partnership_participation'))
 
 
 def errata() -> DataFrame[Errata]:
-    """Errata of the source volume. Data card: ``cadata.info("errata")``."""
-    return cast("DataFrame[Errata]", load("errata"))
+    "Errata of the source volume. Data card: ``cadata.info('errata')``."
+    return cast('DataFrame[Errata]', load('errata'))
 
 
 def events() -> DataFrame[Events]:
-    """Dated events mentioned in the volume. Data card: ``cadata.info("events")``."""
-    return cast("DataFrame[Events]", load("events"))
+    "Dated events mentioned in the volume. Data card: ``cadata.info('events')``."
+    return cast('DataFrame[Events]', load('events'))
 
 
 def fact_sources() -> DataFrame[FactSources]:
-    """Who each attributed or footnoted fact comes from. Data card: ``cadata.info("fact_sources")``."""
-    return cast("DataFrame[FactSources]", load("fact_sources"))
+    "Who each attributed or footnoted fact comes from. Data card: ``cadata.info('fact_sources')``."
+    return cast('DataFrame[FactSources]', load('fact_sources'))
 
 
 def facts() -> DataFrame[Facts]:
-    """Every quantitative statement of the volume. Data card: ``cadata.info("facts")``."""
-    return cast("DataFrame[Facts]", load("facts"))
+    "Every quantitative statement of the volume. Data card: ``cadata.info('facts')``."
+    return cast('DataFrame[Facts]', load('facts'))
 
 
 def fighter_estimates() -> DataFrame[FighterEstimates]:
-    """Every estimate of numbers of fighters in the volume, harmonized. Data card: ``cadata.info("fighter_estimates")``."""
-    return cast("DataFrame[FighterEstimates]", load("fighter_estimates"))
+    "Every estimate of numbers of fighters in the volume, harmonized. Data card: ``cadata.info('fighter_estimates')``."
+    return cast('DataFrame[FighterEstimates]', load('fighter_estimates'))
 
 
 def footnotes() -> DataFrame[Footnotes]:
-    """Footnotes of the volume, 1-194. Data card: ``cadata.info("footnotes")``."""
-    return cast("DataFrame[Footnotes]", load("footnotes"))
+    "Footnotes of the volume, 1-194. Data card: ``cadata.info('footnotes')``."
+    return cast('DataFrame[Footnotes]', load('footnotes'))
 
 
 def indicators() -> DataFrame[Indicators]:
-    """Indicators of the catalog. Data card: ``cadata.info("indicators")``."""
-    return cast("DataFrame[Indicators]", load("indicators"))
+    "Indicators of the catalog. Data card: ``cadata.info('indicators')``."
+    return cast('DataFrame[Indicators]', load('indicators'))
 
 
 def kg_fighter_study_age() -> DataFrame[KgFighterStudyAge]:
-    """Ages of the Kyrgyzstani fighters in Dronzina's field study. Data card: ``cadata.info("kg_fighter_study_age")``."""
-    return cast("DataFrame[KgFighterStudyAge]", load("kg_fighter_study_age"))
+    "Ages of the Kyrgyzstani fighters in Dronzina's field study. Data card: ``cadata.info('kg_fighter_study_age')``."
+    return cast('DataFrame[KgFighterStudyAge]', load('kg_fighter_study_age'))
 
 
 def kg_fighter_study_design() -> DataFrame[KgFighterStudyDesign]:
-    """Design of Dronzina's field study of Kyrgyzstani fighters. Data card: ``cadata.info("kg_fighter_study_design")``."""
-    return cast("DataFrame[KgFighterStudyDesign]", load("kg_fighter_study_design"))
+    "Design of Dronzina's field study of Kyrgyzstani fighters. Data card: ``cadata.info('kg_fighter_study_design')``."
+    return cast('DataFrame[KgFighterStudyDesign]', load('kg_fighter_study_design'))
 
 
 def kg_fighter_study_profile() -> DataFrame[KgFighterStudyProfile]:
-    """Profile of the Kyrgyzstani fighters in Dronzina's field study. Data card: ``cadata.info("kg_fighter_study_profile")``."""
-    return cast("DataFrame[KgFighterStudyProfile]", load("kg_fighter_study_profile"))
+    "Profile of the Kyrgyzstani fighters in Dronzina's field study. Data card: ``cadata.info('kg_fighter_study_profile')``."
+    return cast('DataFrame[KgFighterStudyProfile]', load('kg_fighter_study_profile'))
 
 
 def kg_fighter_study_sample() -> DataFrame[KgFighterStudySample]:
-    """Life stories of Kyrgyzstani fighters in Dronzina's field study, by source. Data card: ``cadata.info("kg_fighter_study_sample")``."""
-    return cast("DataFrame[KgFighterStudySample]", load("kg_fighter_study_sample"))
+    "Life stories of Kyrgyzstani fighters in Dronzina's field study, by source. Data card: ``cadata.info('kg_fighter_study_sample')``."
+    return cast('DataFrame[KgFighterStudySample]', load('kg_fighter_study_sample'))
 
 
 def kg_youth_media_study_design() -> DataFrame[KgYouthMediaStudyDesign]:
-    """Design of the SFCG study of youth radicalization and media in Kyrgyzstan (Sikorskaia). Data card: ``cadata.info("kg_youth_media_study_design")``."""
-    return cast("DataFrame[KgYouthMediaStudyDesign]", load("kg_youth_media_study_design"))
+    "Design of the SFCG study of youth radicalization and media in Kyrgyzstan (Sikorskaia). Data card: ``cadata.info('kg_youth_media_study_design')``."
+    return cast('DataFrame[KgYouthMediaStudyDesign]', load('kg_youth_media_study_design'))
 
 
 def kg_youth_media_study_results() -> DataFrame[KgYouthMediaStudyResults]:
-    """Results of the SFCG study of youth radicalization and media in Kyrgyzstan (Sikorskaia). Data card: ``cadata.info("kg_youth_media_study_results")``."""
-    return cast("DataFrame[KgYouthMediaStudyResults]", load("kg_youth_media_study_results"))
+    "Results of the SFCG study of youth radicalization and media in Kyrgyzstan (Sikorskaia). Data card: ``cadata.info('kg_youth_media_study_results')``."
+    return cast('DataFrame[KgYouthMediaStudyResults]', load('kg_youth_media_study_results'))
 
 
 def kz_hotline_organisation() -> DataFrame[KzHotlineOrganisation]:
-    """Kazakhstan's hotline for illegal content - organisation and INHOPE membership. Data card: ``cadata.info("kz_hotline_organisation")``."""
-    return cast("DataFrame[KzHotlineOrganisation]", load("kz_hotline_organisation"))
+    "Kazakhstan's hotline for illegal content - organisation and INHOPE membership. Data card: ``cadata.info('kz_hotline_organisation')``."
+    return cast('DataFrame[KzHotlineOrganisation]', load('kz_hotline_organisation'))
 
 
 def kz_hotline_report_shares() -> DataFrame[KzHotlineReportShares]:
-    """Hotline reports by category and year, Kazakhstan, 2011-2017. Data card: ``cadata.info("kz_hotline_report_shares")``."""
-    return cast("DataFrame[KzHotlineReportShares]", load("kz_hotline_report_shares"))
+    "Hotline reports by category and year, Kazakhstan, 2011-2017. Data card: ``cadata.info('kz_hotline_report_shares')``."
+    return cast('DataFrame[KzHotlineReportShares]', load('kz_hotline_report_shares'))
 
 
 def kz_hotline_reports() -> DataFrame[KzHotlineReports]:
-    """Reports received by Kazakhstan's hotline for illegal content, 2011-2017. Data card: ``cadata.info("kz_hotline_reports")``."""
-    return cast("DataFrame[KzHotlineReports]", load("kz_hotline_reports"))
+    "Reports received by Kazakhstan's hotline for illegal content, 2011-2017. Data card: ``cadata.info('kz_hotline_reports')``."
+    return cast('DataFrame[KzHotlineReports]', load('kz_hotline_reports'))
 
 
 def kz_internet_users() -> DataFrame[KzInternetUsers]:
-    """Internet users in Kazakhstan as a share of the population, 2005, 2010 and 2011. Data card: ``cadata.info("kz_internet_users")``."""
-    return cast("DataFrame[KzInternetUsers]", load("kz_internet_users"))
+    "Internet users in Kazakhstan as a share of the population, 2005, 2010 and 2011. Data card: ``cadata.info('kz_internet_users')``."
+    return cast('DataFrame[KzInternetUsers]', load('kz_internet_users'))
 
 
 def osce_conference_expert_countries() -> DataFrame[OsceConferenceExpertCountries]:
-    """Countries represented among the conference's experts, by OSCE status. Data card: ``cadata.info("osce_conference_expert_countries")``."""
-    return cast("DataFrame[OsceConferenceExpertCountries]", load("osce_conference_expert_countries"))
+    "Countries represented among the conference's experts, by OSCE status. Data card: ``cadata.info('osce_conference_expert_countries')``."
+    return cast('DataFrame[OsceConferenceExpertCountries]', load('osce_conference_expert_countries'))
 
 
 def osce_field_operations_budget_2017() -> DataFrame[OsceFieldOperationsBudget2017]:
-    """OSCE Unified Budget 2017 and its field operations. Data card: ``cadata.info("osce_field_operations_budget_2017")``."""
-    return cast("DataFrame[OsceFieldOperationsBudget2017]", load("osce_field_operations_budget_2017"))
+    "OSCE Unified Budget 2017 and its field operations. Data card: ``cadata.info('osce_field_operations_budget_2017')``."
+    return cast('DataFrame[OsceFieldOperationsBudget2017]', load('osce_field_operations_budget_2017'))
 
 
 def osce_field_presence_events() -> DataFrame[OsceFieldPresenceEvents]:
-    """OSCE field presences - openings, downgrades and closures with their years. Data card: ``cadata.info("osce_field_presence_events")``."""
-    return cast("DataFrame[OsceFieldPresenceEvents]", load("osce_field_presence_events"))
+    "OSCE field presences - openings, downgrades and closures with their years. Data card: ``cadata.info('osce_field_presence_events')``."
+    return cast('DataFrame[OsceFieldPresenceEvents]', load('osce_field_presence_events'))
 
 
 def papers() -> DataFrame[Papers]:
-    """Contributions of the volume. Data card: ``cadata.info("papers")``."""
-    return cast("DataFrame[Papers]", load("papers"))
+    "Contributions of the volume. Data card: ``cadata.info('papers')``."
+    return cast('DataFrame[Papers]', load('papers'))
 
 
 def pew_muslim_attitudes() -> DataFrame[PewMuslimAttitudes]:
-    """Muslim attitudes in Kazakhstan, Kyrgyzstan and Afghanistan (Pew Research Center survey). Data card: ``cadata.info("pew_muslim_attitudes")``."""
-    return cast("DataFrame[PewMuslimAttitudes]", load("pew_muslim_attitudes"))
+    "Muslim attitudes in Kazakhstan, Kyrgyzstan and Afghanistan (Pew Research Center survey). Data card: ``cadata.info('pew_muslim_attitudes')``."
+    return cast('DataFrame[PewMuslimAttitudes]', load('pew_muslim_attitudes'))
 
 
 def sources_cited() -> DataFrame[SourcesCited]:
-    """Sources the volume cites for its numbers. Data card: ``cadata.info("sources_cited")``."""
-    return cast("DataFrame[SourcesCited]", load("sources_cited"))
+    "Sources the volume cites for its numbers. Data card: ``cadata.info('sources_cited')``."
+    return cast('DataFrame[SourcesCited]', load('sources_cited'))
 
 
 def united_cyber_caliphate_claims() -> DataFrame[UnitedCyberCaliphateClaims]:
-    """Cyberattacks claimed by the United Cyber Caliphate, 23 May - 21 July 2018. Data card: ``cadata.info("united_cyber_caliphate_claims")``."""
-    return cast("DataFrame[UnitedCyberCaliphateClaims]", load("united_cyber_caliphate_claims"))
+    "Cyberattacks claimed by the United Cyber Caliphate, 23 May - 21 July 2018. Data card: ``cadata.info('united_cyber_caliphate_claims')``."
+    return cast('DataFrame[UnitedCyberCaliphateClaims]', load('united_cyber_caliphate_claims'))
 
 
 def units() -> DataFrame[Units]:
-    """Units of the catalog. Data card: ``cadata.info("units")``."""
-    return cast("DataFrame[Units]", load("units"))
+    "Units of the catalog. Data card: ``cadata.info('units')``."
+    return cast('DataFrame[Units]', load('units'))
 
 
 def uz_afghanistan_infrastructure_projects() -> DataFrame[UzAfghanistanInfrastructureProjects]:
-    """Uzbekistan's infrastructure projects in Afghanistan. Data card: ``cadata.info("uz_afghanistan_infrastructure_projects")``."""
-    return cast("DataFrame[UzAfghanistanInfrastructureProjects]", load("uz_afghanistan_infrastructure_projects"))
+    "Uzbekistan's infrastructure projects in Afghanistan. Data card: ``cadata.info('uz_afghanistan_infrastructure_projects')``."
+    return cast('DataFrame[UzAfghanistanInfrastructureProjects]', load('uz_afghanistan_infrastructure_projects'))
 
 
 def uz_fighter_source_interviews() -> DataFrame[UzFighterSourceInterviews]:
-    """Interview studies behind Ergashev's estimates of Uzbek recruits. Data card: ``cadata.info("uz_fighter_source_interviews")``."""
-    return cast("DataFrame[UzFighterSourceInterviews]", load("uz_fighter_source_interviews"))
+    "Interview studies behind Ergashev's estimates of Uzbek recruits. Data card: ``cadata.info('uz_fighter_source_interviews')``."
+    return cast('DataFrame[UzFighterSourceInterviews]', load('uz_fighter_source_interviews'))
 
 
 def uz_islamic_education_institutions() -> DataFrame[UzIslamicEducationInstitutions]:
-    """Islamic education institutions in Uzbekistan. Data card: ``cadata.info("uz_islamic_education_institutions")``."""
-    return cast("DataFrame[UzIslamicEducationInstitutions]", load("uz_islamic_education_institutions"))
+    "Islamic education institutions in Uzbekistan. Data card: ``cadata.info('uz_islamic_education_institutions')``."
+    return cast('DataFrame[UzIslamicEducationInstitutions]', load('uz_islamic_education_institutions'))
 
 
 def uz_labour_migrants() -> DataFrame[UzLabourMigrants]:
-    """Labour migrants from Uzbekistan in Russia and Kazakhstan. Data card: ``cadata.info("uz_labour_migrants")``."""
-    return cast("DataFrame[UzLabourMigrants]", load("uz_labour_migrants"))
+    "Labour migrants from Uzbekistan in Russia and Kazakhstan. Data card: ``cadata.info('uz_labour_migrants')``."
+    return cast('DataFrame[UzLabourMigrants]', load('uz_labour_migrants'))

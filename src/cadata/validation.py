@@ -316,12 +316,12 @@ def validate_package() -> Iterator[TableReport]:
 def frictionless_errors(descriptor: Path) -> list[str]:
     """Errors and warnings of `frictionless validate` on a data package; a package frictionless
     cannot open (an unsafe path, a malformed descriptor) is one error, not an exception."""
-    from frictionless import FrictionlessException, Package
+    from frictionless import Package
 
     try:
         report = Package(str(descriptor)).validate()
-    except FrictionlessException as exc:
-        return [f"frictionless cannot validate the package: {exc}"]
+    except Exception as exc:  # FrictionlessException, and others' errors for odd descriptors
+        return [f"frictionless cannot validate the package: {' '.join(str(exc).split())[:300]}"]
     problems = [f"{t.name}: {e.type}: {e.note}" for t in report.tasks for e in t.errors]
     problems += [f"{e.type}: {e.note}" for e in report.errors]
     problems += [f"warning: {w}" for w in report.warnings]

@@ -8,7 +8,8 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from cadata import __version__
+from cadata import __version__, _descriptor
+from cadata._formulas import describe, formula_cells
 from cadata.build import codegen, provenance
 from cadata.build.assemble import ASSEMBLIES, REGISTERS, complete_observations
 from cadata.observation import OBSERVATION_FIELDS, holds_observations
@@ -143,6 +144,8 @@ def render(root: Path, source: Path | None, only: set[str] | None = None) -> dic
     package_meta = read_yaml(curated / "datapackage.yaml")
     check_package_meta(curated / "datapackage.yaml", package_meta)
     schemas = {p.stem: read_schema(p) for p in sorted((root / "schemas").glob("*.json"))}
+    if bad_names := [f"schemas/{n}.json: table {problem}" for n in schemas if (problem := _descriptor.name_problem(n))]:
+        raise CuratedDataError(bad_names)
     if only is not None:
         unknown = sorted(only - set(schemas))
         if unknown:
@@ -185,6 +188,7 @@ def render(root: Path, source: Path | None, only: set[str] | None = None) -> dic
         if "paper_id" in df.columns and (stray := sorted(set(df["paper_id"].dropna().astype(str)) - set(map(str, card_ids)))):
             problems.append(f"{curated / f'{name}.yaml'}: rows cite papers {stray} that the card's paper_id does not list; add them")
         table_problems = _check(name, path, schema, df, tables)
+        table_problems += [f"{where(path, row, column)}: {describe(value)}" for column, row, value in formula_cells(df)]
         table_problems += provenance.check(path, df, papers, page_starts, lines)
         if table_problems:
             problems += table_problems
@@ -234,6 +238,10 @@ def render(root: Path, source: Path | None, only: set[str] | None = None) -> dic
         "sources": [package_meta["source"]],
         "resources": resources,
     }
+    try:
+        _descriptor.check(json.loads(json.dumps(descriptor)))  # the rules every reader applies
+    except _descriptor.Invalid as exc:
+        raise BuildError(f"datasets/datapackage.json would break a rule readers check: {exc}") from None
     outputs["datasets/datapackage.json"] = (json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n").encode()
     outputs.update(codegen.render(schemas, cards))
     return outputs

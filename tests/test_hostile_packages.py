@@ -507,8 +507,10 @@ def test_generated_code_is_compiled_before_anything_is_written(checkout: Path, m
 
 
 def test_a_nul_byte_in_a_path_is_a_clear_error(published: Path, tmp_path: Path) -> None:
-    with pytest.raises(PackageError, match="NUL byte"):
+    with pytest.raises(cadata.InvalidArgumentError, match="NUL byte"):
         cadata.load("kz_hotline_reports", package=str(tmp_path / "pkg\x00"))
+    with pytest.raises(cadata.InvalidArgumentError, match="give a folder, a datapackage.json, a .zip file or an http"):
+        cadata.load("kz_hotline_reports", package=17)  # type: ignore[arg-type]
     folder = small_package(published, tmp_path / "pkg")
     edit(folder, lambda d: d["resources"][0].update(path="kz_hotline_reports\x00.parquet"))
     with pytest.raises(PackageError, match="is not a plain file name"):
@@ -518,16 +520,16 @@ def test_a_nul_byte_in_a_path_is_a_clear_error(published: Path, tmp_path: Path) 
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        (lambda r: r["schema"]["fields"][0].update(constraints=["required"]), r"'constraints' is not a JSON object"),
-        (lambda r: r.update(cadata_card="seven rows"), r"'cadata_card' is not a JSON object"),
-        (lambda r: r["cadata_card"].update(rows="7"), r"cadata_card 'rows' is not a whole number"),
-        (lambda r: r["schema"].update(fields={"year": "integer"}), r"has no list of fields"),
-        (lambda r: r.update(schema=[]), r"has no inline schema"),
+        (lambda r: r["schema"]["fields"][0].update(constraints=["required"]), r"field 1 \('indicator'\): constraints is a list, expected an object"),
+        (lambda r: r.update(cadata_card="seven rows"), r"cadata_card is the text 'seven rows', expected an object"),
+        (lambda r: r["cadata_card"].update(rows="7"), r"cadata_card.rows is the text '7', expected a whole number of rows"),
+        (lambda r: r["schema"].update(fields={"year": "integer"}), r"a Table Schema needs a non-empty list of fields"),
+        (lambda r: r.update(schema=[]), r"the schema is a list, expected an object"),
         (lambda r: r.update(hash=None), r"records no sha256 hash"),
         (lambda r: r.update(cadata_bytes="5684"), r"records no byte count"),
         (lambda r: r.update(format="xlsx"), r"format 'xlsx' is not one of parquet, csv"),
-        (lambda r: r["schema"].update(primaryKey=["nope"]), r"primaryKey .* does not name fields"),
-        (lambda r: r["schema"].update(foreignKeys=[{"fields": "paper_id"}]), r"foreignKeys is not a list"),
+        (lambda r: r["schema"].update(primaryKey=["nope"]), r"primaryKey names \['nope'\], which are not fields"),
+        (lambda r: r["schema"].update(foreignKeys=[{"fields": "paper_id"}]), r"foreign key 1 is not of the form"),
     ],
 )
 def test_a_malformed_descriptor_is_a_clear_error(published: Path, tmp_path: Path, change: Callable[[dict[str, Any]], None], message: str) -> None:
@@ -787,7 +789,8 @@ def test_validate_reports_a_hostile_descriptor(published: Path, tmp_path: Path, 
     edit(folder, lambda d: d["resources"][0].update(path="../../etc/passwd"))
     monkeypatch.setenv(_paths.DATASETS_ENV, str(folder))
     assert main(["validate"]) == 1
-    assert "is not a plain file name" in capsys.readouterr().err
+    out = capsys.readouterr().out
+    assert "FAILED  kz_hotline_reports" in out and "path '../../etc/passwd' is not a plain file name" in out
 
 
 # --- Any hostile descriptor: a CadataError or success, never anything else ---------------------

@@ -21,7 +21,7 @@ import urllib.request
 from collections.abc import Callable
 from typing import IO, Any
 
-from cadata.errors import PackageError
+from cadata.errors import InvalidArgumentError, PackageError
 
 SCHEMES = ("http", "https")
 #: Environment variable: the deadline per downloaded file, in seconds.
@@ -41,7 +41,7 @@ def shown(url: str) -> str:
 def check_url(url: object) -> str:
     """The URL, if cadata may download it: http(s), with a host, no white space or control characters."""
     if not isinstance(url, str):
-        raise PackageError(f"{url!r}: a package URL is text, not {type(url).__name__}")
+        raise InvalidArgumentError(f"{url!r}: a package URL is text, not {type(url).__name__}")
     if len(url) > MAX_URL_LENGTH:
         raise PackageError(f"{shown(url)}: longer than {MAX_URL_LENGTH} characters; not a package URL")
     if any(c.isspace() or not c.isprintable() for c in url):
@@ -77,7 +77,7 @@ def deadline_seconds(deadline: float | None = None) -> float:
             raise PackageError(f"${DEADLINE_ENV} is {text[:40]!r}; set it to a number of seconds greater than 0")
         return value
     if isinstance(deadline, bool) or not isinstance(deadline, (int, float)) or not math.isfinite(deadline) or deadline <= 0:
-        raise ValueError(f"deadline must be a number of seconds greater than 0, not {deadline!r}")
+        raise InvalidArgumentError(f"deadline must be a number of seconds greater than 0, not {deadline!r}")
     return float(deadline)
 
 

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from cadata import _descriptor, _http
-from cadata.errors import IntegrityError, PackageError
+from cadata.errors import IntegrityError, InvalidArgumentError, PackageError
 
 #: Environment variable naming the cache directory (default: $XDG_CACHE_HOME/cadata or ~/.cache/cadata).
 CACHE_ENV = "CADATA_CACHE"
@@ -67,14 +67,14 @@ _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]+:")
 def resolve(package: str | os.PathLike[str]) -> Path:
     """The local folder holding a package: a folder, its datapackage.json, a .zip, or a URL."""
     if not isinstance(package, (str, os.PathLike)):
-        raise PackageError(f"package={package!r}: give a folder, a datapackage.json, a .zip file or an http(s) URL")
+        raise InvalidArgumentError(f"package={package!r}: give a folder, a datapackage.json, a .zip file or an http(s) URL")
     text = os.fspath(package)
     if not isinstance(text, str):
-        raise PackageError(f"package={package!r}: give the path as text, not bytes")
+        raise InvalidArgumentError(f"package={package!r}: give the path as text, not bytes")
     if _SCHEME.match(text):
         return fetch(text)  # http(s), or a clear refusal of any other scheme
     if "\x00" in text:
-        raise PackageError(f"package={text[:120]!r}: a path cannot hold a NUL byte")
+        raise InvalidArgumentError(f"package={text[:120]!r}: a path cannot hold a NUL byte")
     path = Path(text)
     if path.suffix.lower() == ".zip":
         return unzip(path)
@@ -119,7 +119,7 @@ def fetch(url: str, refresh: bool = False, *, deadline: float | None = None) -> 
 
     ``url`` is the package's folder, its datapackage.json or a .zip, over http or https.
     ``deadline`` bounds each file's download in seconds (default ``$CADATA_DOWNLOAD_DEADLINE``
-    or 300); a bad value is a ValueError. Any query string (a token) is sent with every file.
+    or 300); a bad value is an InvalidArgumentError (a ValueError). Any query string (a token) is sent with every file.
     """
     url = _http.check_url(url)
     seconds = _http.deadline_seconds(deadline)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from cadata import _descriptor, _paths
+from cadata import _paths
 from cadata._cache import Lru
 from cadata.errors import IntegrityError, UnknownDatasetError
 
@@ -47,6 +47,8 @@ def _missing(path: Path) -> IntegrityError:
 def _parse(path: Path, raw: bytes) -> dict[str, Any]:
     """The descriptor, checked as a whole (``cadata._descriptor.package_problems``); each
     resource is checked when it is used, so that one damaged resource spoils only itself."""
+    from cadata import _descriptor  # on first use: `import cadata` stays light
+
     try:
         data = _descriptor.load_json(raw)
     except _descriptor.Invalid as exc:
@@ -89,6 +91,8 @@ def package(folder: Path | None = None) -> dict[str, Any]:
 
 def list_datasets(folder: Path | None = None) -> list[str]:
     """Names of every table in the catalog, sorted (a table in Parquet and CSV is named once)."""
+    from cadata import _descriptor  # on first use: `import cadata` stays light
+
     return sorted({_descriptor.table_name(str(r["name"])) for r in package(folder)["resources"]})
 
 
@@ -98,6 +102,8 @@ def lookup(name: object, folder: Path | None = None) -> tuple[Snapshot, Resource
 
     UnknownDatasetError lists close names; IntegrityError names what is malformed.
     """
+    from cadata import _descriptor  # on first use: `import cadata` stays light
+
     current = snapshot(folder)
     if isinstance(name, str):
         found = [r for r in current.data["resources"] if _descriptor.table_name(str(r["name"])) == name]

@@ -10,7 +10,6 @@ import os
 from pathlib import Path
 
 from cadata._catalog import Resource, StatKey, stat_key
-from cadata._descriptor import path_problem
 from cadata._paths import remedy
 from cadata.errors import IntegrityError
 
@@ -35,6 +34,7 @@ def sha256_of(path: Path) -> str:
 
 def resource_path(resource: Resource, datasets_dir: Path) -> Path:
     """The file of a resource; refuses any path that is not a plain name in the folder."""
+    from cadata._descriptor import path_problem
     if problem := path_problem(resource.get("path")):
         raise IntegrityError(
             f"{datasets_dir / 'datapackage.json'}: resource {str(resource.get('name'))[:80]!r}: {problem}; "
@@ -64,27 +64,26 @@ def read_verified(resource: Resource, path: Path) -> tuple[bytes, StatKey]:
     IntegrityError if datapackage.json records no hash.
     """
     where = f"{path} (dataset {resource.get('name')!r})"
-    todo = remedy(path.parent)
     expected_hash, expected_bytes = _expected(resource, where, path.parent)
     try:
         with path.open("rb") as handle:
             key = stat_key(os.fstat(handle.fileno()))
             data = handle.read(expected_bytes + 1)
     except FileNotFoundError:
-        raise MismatchError(f"{where}: file is missing; {todo}", None) from None
+        raise MismatchError(f"{where}: file is missing; {remedy(path.parent)}", None) from None
     except (OSError, ValueError) as exc:
-        raise IntegrityError(f"{where}: cannot be read ({getattr(exc, 'strerror', None) or exc}); {todo}") from None
+        raise IntegrityError(f"{where}: cannot be read ({getattr(exc, 'strerror', None) or exc}); {remedy(path.parent)}") from None
     if len(data) != expected_bytes:
         raise MismatchError(
             f"{where}: file has {key[2]} bytes, datapackage.json records "
-            f"{expected_bytes} (truncated or changed); {todo}",
+            f"{expected_bytes} (truncated or changed); {remedy(path.parent)}",
             key,
         )
     actual = "sha256:" + hashlib.sha256(data).hexdigest()
     if actual != expected_hash.lower():  # hex digits in either case
         raise MismatchError(
             f"{where}: sha256 is {actual[7:]}, datapackage.json records "
-            f"{expected_hash[7:]} (the file was changed); {todo}",
+            f"{expected_hash[7:]} (the file was changed); {remedy(path.parent)}",
             key,
         )
     return data, key

@@ -167,17 +167,16 @@ def read_arrow(resource: dict[str, Any], path: Path, data: bytes) -> pa.Table:
     from cadata._frame import mismatched_columns
     from cadata._readers import read_file
 
-    todo = _paths.remedy(path.parent)
     schema = resource.get("schema")
     if not isinstance(schema, dict) or not isinstance(schema.get("fields"), list):
-        raise IntegrityError(f"{path}: datapackage.json has no schema for it; {todo}")
+        raise IntegrityError(f"{path}: datapackage.json has no schema for it; {_paths.remedy(path.parent)}")
     table = read_file(resource, path, data)
     if problem := mismatched_columns(table, schema):
-        raise IntegrityError(f"{path}: {problem}; {todo}")
+        raise IntegrityError(f"{path}: {problem}; {_paths.remedy(path.parent)}")
     card = resource.get("cadata_card")
     rows = card.get("rows") if isinstance(card, dict) else None
     if rows != table.num_rows:
-        raise IntegrityError(f"{path}: has {table.num_rows} rows, datapackage.json records {rows}; {todo}")
+        raise IntegrityError(f"{path}: has {table.num_rows} rows, datapackage.json records {rows}; {_paths.remedy(path.parent)}")
     return table
 
 

@@ -45,6 +45,7 @@ API = (
     "ContractError",
     "PackageError",
     "UnknownDatasetError",
+    "ValidationReport",
     "__version__",
     "catalog",
     "check",
@@ -57,13 +58,17 @@ API = (
     "list_datasets",
     "load",
     "search",
+    "testing",
+    "validate",
 )
 __all__ = [*API, *_table_loaders]
 
 if TYPE_CHECKING:
     from cadata.cards import DatasetInfo, info
     from cadata.overview import catalog
-    from cadata.validation import check
+    from cadata import testing
+    from cadata.report import ValidationReport
+    from cadata.validation import check, validate
     from cadata.registers import cite_row, erratum, find_facts, search
     from cadata.sql import connect
     from cadata.triangulate import Comparison, compare
@@ -79,10 +84,18 @@ def __getattr__(name: str) -> Any:
         from cadata.overview import catalog
 
         return catalog
-    if name == "check":
-        from cadata.validation import check
+    if name in ("check", "validate"):
+        from cadata import validation
 
-        return check
+        return getattr(validation, name)
+    if name == "ValidationReport":
+        from cadata.report import ValidationReport
+
+        return ValidationReport
+    if name == "testing":
+        import importlib
+
+        return importlib.import_module("cadata.testing")
     if name == "connect":
         from cadata.sql import connect
 
@@ -96,3 +109,8 @@ def __getattr__(name: str) -> Any:
 
         return getattr(registers, name)
     raise AttributeError(f"module 'cadata' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    """The public API, the lazily imported part included (not the typing helpers)."""
+    return sorted(__all__)

@@ -54,7 +54,16 @@ def _parser() -> _Parser:
     show.add_argument("--format", choices=["table", "csv", "json"], default="table")
     info = sub.add_parser("info", help="print a table's data card and citation")
     info.add_argument("name")
-    sub.add_parser("validate", help="validate every table (pandera) and the data package (frictionless)")
+    validate = sub.add_parser(
+        "validate", help="validate the bundled tables, any data package, or your own files against a table's contract",
+        description="With no argument: every bundled table and the package. PACKAGE: a folder, a datapackage.json, "
+                    "a .zip or an http(s) URL, against its own schemas or, with --against cadata, cadata's contracts. "
+                    "--table NAME FILE...: CSV or Parquet files against one table's contract.",
+    )
+    validate.add_argument("target", nargs="*", metavar="PACKAGE|FILE", help="a data package, or with --table the files to check")
+    validate.add_argument("--table", metavar="NAME", help="check the FILEs against this cadata table's contract")
+    validate.add_argument("--against", choices=["cadata"], help="check the package's tables against cadata's contracts")
+    validate.add_argument("--format", choices=["text", "json", "junit"], default="text")
     check = sub.add_parser("check", help="check your own copy or extension of a table (CSV or Parquet) against its contract")
     check.add_argument("name")
     check.add_argument("file", type=Path)
@@ -138,6 +147,27 @@ def _validate() -> int:
     return EXIT_FAILED if failed else EXIT_OK
 
 
+def _validate_report(target: list[str], table: str | None, against: str | None, fmt: str) -> int:
+    """``cadata validate`` with a package, ``--table`` files or a machine format."""
+    from cadata.validation import validate
+
+    if table is not None:
+        if not target:
+            _parser().error("validate --table NAME needs at least one FILE")
+        if against is not None:
+            _parser().error("--against goes with a PACKAGE, not with --table")
+        report = validate([Path(t) for t in target], table=table)
+    else:
+        if len(target) > 1:
+            _parser().error("validate takes one PACKAGE (a folder, datapackage.json, .zip or URL); use --table NAME for files")
+        if against is not None and not target:
+            _parser().error("--against cadata needs a PACKAGE")
+        report = validate(target[0] if target else None, against=against)
+    out = report.render(fmt)
+    print(out, flush=True)
+    return EXIT_OK if report.ok else EXIT_FAILED
+
+
 def _check(name: str, file: Path) -> int:
     """Check a user's table file against the contract of table ``name`` (docs/contracts.md)."""
     from cadata.validation import contract_failures, read_user_table
@@ -184,7 +214,7 @@ def _build(check: bool, root: Path | None, dry_run: bool = False, only: list[str
 
 
 #: Arguments that are text (a name, a word, a key, a URL), not a file name.
-_TEXT_ARGUMENTS = ("name", "text", "erratum_id", "key", "url")
+_TEXT_ARGUMENTS = ("name", "text", "erratum_id", "key", "url", "table")
 
 
 def _shown(path: Path) -> str:
@@ -230,7 +260,9 @@ def _run(args: argparse.Namespace) -> int:
         print(info(args.name))
         return EXIT_OK
     if args.command == "validate":
-        return _validate()
+        if args.table is None and args.format == "text" and not args.target and args.against is None:
+            return _validate()
+        return _validate_report(args.target, args.table, args.against, args.format)
     if args.command == "check":
         return _check(args.name, args.file)
     if args.command == "export":

@@ -10,6 +10,7 @@ rows that ship (docs/contracts.md); the shipped data's own checks are in the bui
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -19,6 +20,8 @@ from cadata.rules import needs, rules_for
 if TYPE_CHECKING:
     import pandas as pd
     import pandera.pandas as pa
+
+    from cadata.report import ValidationReport
 
 
 @dataclass(frozen=True)
@@ -313,16 +316,273 @@ def validate_package() -> Iterator[TableReport]:
     yield frictionless_report
 
 
+@contextmanager
+def _shared_lookups() -> Iterator[None]:
+    """frictionless with each foreign-key lookup read once per package, not once per table.
+
+    frictionless (5.x) builds a resource's foreign-key lookup each time it opens the resource,
+    by opening and reading every referenced resource again: ``papers`` was read once for each
+    of the 30 tables that cite it. Here a lookup of (package, resource, key fields) is read the
+    first time and reused, so every foreign key is still checked against every row, by
+    frictionless, with each referenced table read once. Self-references (the table itself)
+    are left to frictionless.
+    """
+    from frictionless.resources.table import TableResource
+    from frictionless.table import Lookup
+
+    original = TableResource._TableResource__open_lookup  # type: ignore[attr-defined]
+    cache: dict[tuple[int, str, tuple[str, ...]], set[Any]] = {}
+
+    def open_lookup(self: Any) -> None:
+        keys = [(fk["reference"]["resource"], tuple(fk["reference"]["fields"])) for fk in self.schema.foreign_keys]
+        if not keys or self.package is None or any(not n or n == self.name or not self.package.has_resource(n) for n, _ in keys):
+            original(self)  # self-references and broken references: frictionless's own way (and errors)
+            return
+        lookup = Lookup()
+        for source_name, source_key in keys:
+            cached = (id(self.package), source_name, source_key)
+            if cached not in cache:
+                source = self.package.get_resource(source_name).to_copy()
+                if source.schema:
+                    source.schema.foreign_keys = []
+                values: set[Any] = set()
+                with source:
+                    for row in source.row_stream:
+                        cells = tuple(row.get(field_name) for field_name in source_key)
+                        if set(cells) != {None}:
+                            values.add(cells)
+                cache[cached] = values
+            lookup.setdefault(source_name, {})[source_key] = cache[cached]
+        self._TableResource__lookup = lookup
+
+    from frictionless.formats.pandas.parser import PandasParser
+
+    original_cells = PandasParser.read_cell_stream_create
+
+    def cell_stream(self: Any) -> Iterator[list[Any]]:
+        # frictionless's own code (it reads every Parquet file through pandas), with each row's
+        # ``to_dict`` done once per row instead of once per cell: the same cells, in the same types.
+        import numpy as np
+        import pandas as pd
+
+        schema = self._PandasParser__read_convert_schema()
+        if not self.resource.schema:
+            self.resource.schema = schema
+        yield schema.field_names
+        for pk, item in self.resource.data.iterrows():
+            record = item.to_dict()
+            cells: list[Any] = []
+            for f in schema.fields:
+                if f.name in schema.primary_key:
+                    pk = pk if isinstance(pk, tuple) else [pk]
+                    value = pk[schema.primary_key.index(f.name)]
+                else:
+                    value = record[f.name]
+                if value is np.nan:
+                    value = None
+                elif isinstance(value, pd.Timestamp):
+                    value = value.to_pydatetime()
+                cells.append(value)
+            yield cells
+
+    TableResource._TableResource__open_lookup = open_lookup  # type: ignore[attr-defined]
+    PandasParser.read_cell_stream_create = cell_stream  # type: ignore[assignment,method-assign]
+    try:
+        yield
+    finally:
+        TableResource._TableResource__open_lookup = original  # type: ignore[attr-defined]
+        PandasParser.read_cell_stream_create = original_cells  # type: ignore[method-assign]
+
+
 def frictionless_errors(descriptor: Path) -> list[str]:
     """Errors and warnings of `frictionless validate` on a data package; a package frictionless
     cannot open (an unsafe path, a malformed descriptor) is one error, not an exception."""
     from frictionless import Package
 
     try:
-        report = Package(str(descriptor)).validate()
+        with _shared_lookups():
+            report = Package(str(descriptor)).validate()
     except Exception as exc:  # FrictionlessException, and others' errors for odd descriptors
         return [f"frictionless cannot validate the package: {' '.join(str(exc).split())[:300]}"]
     problems = [f"{t.name}: {e.type}: {e.note}" for t in report.tasks for e in t.errors]
     problems += [f"{e.type}: {e.note}" for e in report.errors]
     problems += [f"warning: {w}" for w in report.warnings]
     return problems
+
+
+def validate(
+    data: Any = None,
+    table: str | None = None,
+    *,
+    tables: Mapping[str, pd.DataFrame] | None = None,
+    against: str | None = None,
+) -> ValidationReport:
+    """Validate and return a ``ValidationReport`` (``.ok``, ``.breaches``, ``.to_json()``, ...).
+
+    - ``validate()``: the bundled catalog (every table's contract, integrity and the package).
+    - ``validate(df, table="kz_hotline_reports")``: a DataFrame against one table's contract.
+    - ``validate("mine.csv", table=NAME)`` (or a list of CSV/Parquet files): each file against
+      the contract; breaches name the file and its line.
+    - ``validate("pkg/")``: any data package (folder, ``datapackage.json``, ``.zip`` or URL)
+      against its own Table Schemas (frictionless); with ``against="cadata"``, each of its
+      tables named like a cadata table against cadata's contract.
+
+    ``tables`` gives other tables the rules read (see ``contract_failures``).
+    """
+    import os
+
+    import pandas as pd
+
+    from cadata import report as rep
+    from cadata.errors import InvalidArgumentError
+
+    if against not in (None, "cadata"):
+        raise InvalidArgumentError(f"against={against!r}: the only contracts to check against are 'cadata'")
+    if isinstance(data, pd.DataFrame):
+        if table is None:
+            raise InvalidArgumentError("cadata.validate(df): name the table whose contract to check, e.g. table='kz_hotline_reports'")
+        return rep.ValidationReport([rep.from_failures(table, contract_failures(table, data, tables), len(data))])
+    if table is not None:
+        files = [data] if isinstance(data, (str, os.PathLike)) else list(data) if isinstance(data, (list, tuple)) else None
+        if not files or not all(isinstance(f, (str, os.PathLike)) for f in files):
+            raise InvalidArgumentError(f"cadata.validate(data, table={table!r}): data is a {type(data).__name__}; pass a DataFrame, a file path or a list of them")
+        return validate_files(table, [Path(f) for f in files], tables)
+    if data is None:
+        return rep.ValidationReport([rep.from_table_report(r) for r in validate_package()])
+    if not isinstance(data, (str, os.PathLike)):
+        raise InvalidArgumentError(f"cadata.validate(data): data is a {type(data).__name__}; pass a DataFrame with table=, a file or a package")
+    return validate_any_package(str(data), against)
+
+
+def validate_files(table: str, files: list[Path], tables: Mapping[str, pd.DataFrame] | None = None) -> ValidationReport:
+    """Each CSV or Parquet file against the contract of ``table``."""
+    from cadata import _catalog
+    from cadata import report as rep
+
+    _catalog.resource(table)  # an unknown name is an UnknownDatasetError before any file is read
+    results = []
+    for path in files:
+        frame, first_line = read_user_table(path)
+        results.append(rep.from_failures(table, contract_failures(table, frame, tables), len(frame), str(path), first_line))
+    return rep.ValidationReport(results)
+
+
+def validate_any_package(source: str, against: str | None = None) -> ValidationReport:
+    """A data package (folder, descriptor, zip, http(s) URL): its own schemas, or cadata's."""
+    import tempfile
+
+    from cadata import report as rep
+
+    if against is None:
+        return rep.ValidationReport(_frictionless_results(source))
+    with tempfile.TemporaryDirectory(prefix="cadata-validate-") as scratch:
+        descriptor = _local_descriptor(source, Path(scratch))
+        return rep.ValidationReport(_against_cadata(descriptor, source if is_url(source) else str(descriptor.parent)))
+
+
+def _local_descriptor(source: str, scratch: Path) -> Path:
+    """The ``datapackage.json`` of a package on disk (a zip is extracted, a URL downloaded)."""
+    import json
+    import zipfile
+
+    from cadata.errors import CadataError
+    from cadata import _http
+
+    if is_url(source):
+        import urllib.parse
+
+        base = _http.check_url(source if source.endswith(".json") else source.rstrip("/") + "/datapackage.json")
+        seconds = _http.deadline_seconds()
+        raw = _http.get(base, limit=10_000_000, seconds=seconds, what="a datapackage.json")
+        (scratch / "datapackage.json").write_bytes(raw)
+        try:
+            resources = json.loads(raw.decode("utf-8")).get("resources", [])
+        except (UnicodeDecodeError, json.JSONDecodeError, AttributeError) as exc:
+            raise CadataError(f"{base}: not a valid datapackage.json ({exc})") from None
+        for r in resources if isinstance(resources, list) else []:
+            rel = r.get("path") if isinstance(r, dict) else None
+            if isinstance(rel, str) and _plain(rel):
+                (scratch / rel).write_bytes(_http.get(urllib.parse.urljoin(base, rel), limit=1_000_000_000, seconds=seconds, what="a table"))
+        return scratch / "datapackage.json"
+    path = Path(source)
+    if path.is_dir():
+        path = path / "datapackage.json"
+    if path.suffix.lower() == ".zip" and path.is_file():
+        try:
+            with zipfile.ZipFile(path) as archive:
+                for member in archive.infolist():
+                    if not _plain(member.filename.split("/", 1)[-1] if "/" in member.filename.rstrip("/") else member.filename):
+                        raise CadataError(f"{path}: member {member.filename!r} is not a plain file name; refusing to extract")
+                archive.extractall(scratch)
+        except zipfile.BadZipFile as exc:
+            raise CadataError(f"{path}: not a zip file ({exc})") from None
+        found = sorted(scratch.glob("datapackage.json")) or sorted(scratch.glob("*/datapackage.json"))
+        if not found:
+            raise CadataError(f"{path}: holds no datapackage.json")
+        return found[0]
+    if not path.is_file():
+        raise CadataError(f"{source}: no data package there; give a folder, a datapackage.json, a .zip or an http(s) URL")
+    return path
+
+
+def is_url(text: str) -> bool:
+    return text.lower().startswith(("http://", "https://"))
+
+
+def _plain(name: str) -> bool:
+    return bool(name) and "/" not in name and "\\" not in name and not name.startswith(".") and ":" not in name
+
+
+def _against_cadata(descriptor: Path, place: str) -> list[Any]:
+    """Each resource named like a cadata table, read as its file says, against cadata's contract."""
+    import json
+
+    from cadata import _catalog
+    from cadata import report as rep
+    from cadata.errors import CadataError
+
+    try:
+        package = json.loads(descriptor.read_text(encoding="utf-8"))
+        resources = [r for r in package["resources"] if isinstance(r, dict)]
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError) as exc:
+        raise CadataError(f"{descriptor}: not a readable datapackage.json ({exc})") from None
+    known = set(_catalog.list_datasets())
+    frames: dict[str, tuple[pd.DataFrame, int | None, str]] = {}
+    results: list[rep.TableResult] = []
+    for r in resources:
+        name, rel = r.get("name"), r.get("path")
+        if name not in known:
+            results.append(rep.TableResult(str(name), f"{place}/{rel}", 0, [rep.Breach(str(name), f"no cadata table is named {name!r}; nothing to check it against", f"{place}/{rel}")]))
+            continue
+        if not isinstance(rel, str) or not _plain(rel):
+            results.append(rep.TableResult(str(name), place, 0, [rep.Breach(str(name), f"resource path {rel!r} is not a plain file name in the package", place)]))
+            continue
+        frame, first_line = read_user_table(descriptor.parent / rel)
+        frames[str(name)] = (frame, first_line, f"{place}/{rel}")
+    theirs = {n: f for n, (f, _, _) in frames.items()}
+    for name, (frame, first_line, where) in frames.items():
+        results.append(rep.from_failures(name, contract_failures(name, frame, theirs), len(frame), where, first_line))
+    return sorted(results, key=lambda t: t.name)
+
+
+def _frictionless_results(source: str) -> list[Any]:
+    """frictionless's report on a package, in cadata's report objects."""
+    from frictionless import FrictionlessException, Package
+
+    from cadata import report as rep
+
+    target = source if is_url(source) or not Path(source).is_dir() else str(Path(source) / "datapackage.json")
+    try:
+        report = Package(target).validate()
+    except FrictionlessException as exc:
+        return [rep.TableResult(source, source, 0, [rep.Breach(source, f"frictionless cannot validate the package: {exc}", source)])]
+    results = []
+    for task in report.tasks:
+        breaches = []
+        for e in task.errors:
+            row = getattr(e, "row_number", None)
+            breaches.append(rep.Breach(task.name, f"{e.type}: {e.note}", task.place, None if row is None else row - 2, row, getattr(e, "field_name", None), str(getattr(e, "cell", "") or "")))
+        results.append(rep.TableResult(task.name, task.place, int(task.stats.get("rows") or 0), breaches))
+    if report.errors:
+        results.append(rep.TableResult(source, source, 0, [rep.Breach(source, f"{e.type}: {e.note}", source) for e in report.errors]))
+    return results

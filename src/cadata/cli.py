@@ -60,7 +60,8 @@ def _parser() -> _Parser:
                     "a .zip or an http(s) URL, against its own schemas or, with --against cadata, cadata's contracts. "
                     "--table NAME FILE...: CSV or Parquet files against one table's contract.",
     )
-    validate.add_argument("target", nargs="*", metavar="PACKAGE|FILE", help="a data package, or with --table the files to check")
+    validate.add_argument("target", nargs="*", metavar="PACKAGE|FILE",
+                          help="a data package, or CSV/Parquet files (each against the table it is named after, or --table NAME)")
     validate.add_argument("--table", metavar="NAME", help="check the FILEs against this cadata table's contract")
     validate.add_argument("--against", choices=["cadata"], help="check the package's tables against cadata's contracts")
     validate.add_argument("--format", choices=["text", "json", "junit"], default="text")
@@ -158,11 +159,11 @@ def _validate_report(target: list[str], table: str | None, against: str | None, 
             _parser().error("--against goes with a PACKAGE, not with --table")
         report = validate([Path(t) for t in target], table=table)
     else:
-        if len(target) > 1:
-            _parser().error("validate takes one PACKAGE (a folder, datapackage.json, .zip or URL); use --table NAME for files")
-        if against is not None and not target:
-            _parser().error("--against cadata needs a PACKAGE")
-        report = validate(target[0] if target else None, against=against)
+        if against is not None and (len(target) != 1 or Path(target[0]).suffix.lower() in (".csv", ".parquet")):
+            _parser().error("--against cadata needs one PACKAGE (a folder, datapackage.json, .zip or URL)")
+        if len(target) > 1 and not all(Path(t).suffix.lower() in (".csv", ".parquet") for t in target):
+            _parser().error("validate takes one PACKAGE, or CSV/Parquet files (named like a table, or with --table NAME)")
+        report = validate(target if len(target) > 1 else target[0] if target else None, against=against)
     out = report.render(fmt)
     print(out, flush=True)
     return EXIT_OK if report.ok else EXIT_FAILED

@@ -423,6 +423,8 @@ def validate(
     - ``validate(df, table="kz_hotline_reports")``: a DataFrame against one table's contract.
     - ``validate("mine.csv", table=NAME)`` (or a list of CSV/Parquet files): each file against
       the contract; breaches name the file and its line.
+    - ``validate("data/kz_hotline_reports.csv")`` (or a list): each file against the table it
+      is named after.
     - ``validate("pkg/")``: any data package (folder, ``datapackage.json``, ``.zip`` or URL)
       against its own Table Schemas (frictionless); with ``against="cadata"``, each of its
       tables named like a cadata table against cadata's contract.
@@ -449,9 +451,30 @@ def validate(
         return validate_files(table, [Path(f) for f in files], tables)
     if data is None:
         return rep.ValidationReport([rep.from_table_report(r) for r in validate_package()])
+    if isinstance(data, (list, tuple)) or _is_table_file(data):
+        files = [Path(f) for f in (data if isinstance(data, (list, tuple)) else [data])]
+        if not files or not all(_is_table_file(f) for f in files):
+            raise InvalidArgumentError("cadata.validate(files): give CSV or Parquet files named like a cadata table (kz_hotline_reports.csv), or table=NAME")
+        return rep.ValidationReport([t for f in files for t in validate_files(_table_named(f), [f], tables).tables])
     if not isinstance(data, (str, os.PathLike)):
         raise InvalidArgumentError(f"cadata.validate(data): data is a {type(data).__name__}; pass a DataFrame with table=, a file or a package")
     return validate_any_package(str(data), against)
+
+
+def _is_table_file(path: Any) -> bool:
+    import os
+
+    return isinstance(path, (str, os.PathLike)) and "://" not in str(path) and Path(path).suffix.lower() in (".csv", ".parquet")
+
+
+def _table_named(path: Path) -> str:
+    """The cadata table a file is named after (``data/kz_hotline_reports.csv``)."""
+    from cadata import _catalog
+    from cadata.errors import UnknownDatasetError
+
+    if path.stem not in _catalog.list_datasets():
+        raise UnknownDatasetError(f"{path}: no cadata table is named {path.stem!r}; name the file after the table it extends, or pass --table NAME")
+    return path.stem
 
 
 def validate_files(table: str, files: list[Path], tables: Mapping[str, pd.DataFrame] | None = None) -> ValidationReport:
@@ -473,6 +496,10 @@ def validate_any_package(source: str, against: str | None = None) -> ValidationR
 
     from cadata import report as rep
 
+    if not is_url(source) and not Path(source).exists():
+        from cadata.errors import CadataError
+
+        raise CadataError(f"{source}: no such file or folder; give a data package (a folder, a datapackage.json, a .zip or an http(s) URL)")
     if against is None:
         return rep.ValidationReport(_frictionless_results(source))
     with tempfile.TemporaryDirectory(prefix="cadata-validate-") as scratch:
@@ -534,7 +561,8 @@ def _plain(name: str) -> bool:
 
 
 def _against_cadata(descriptor: Path, place: str) -> list[Any]:
-    """Each resource named like a cadata table, read as its file says, against cadata's contract."""
+    """Each resource named like a cadata table (or whose file is), read as its file says,
+    against cadata's contract; a resource no cadata table is named like is a breach."""
     import json
 
     from cadata import _catalog
@@ -551,6 +579,8 @@ def _against_cadata(descriptor: Path, place: str) -> list[Any]:
     results: list[rep.TableResult] = []
     for r in resources:
         name, rel = r.get("name"), r.get("path")
+        if name not in known and isinstance(rel, str) and Path(rel).stem in known:
+            name = Path(rel).stem  # a resource named otherwise (kz_hotline_reports-csv), its file named like the table
         if name not in known:
             results.append(rep.TableResult(str(name), f"{place}/{rel}", 0, [rep.Breach(str(name), f"no cadata table is named {name!r}; nothing to check it against", f"{place}/{rel}")]))
             continue

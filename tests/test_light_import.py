@@ -36,3 +36,16 @@ def test_heavy_libraries_load_on_first_use() -> None:
         capture_output=True, text=True, check=True,
     )
     assert result.stdout.strip() == "True"
+
+
+def test_dir_lists_the_lazy_api_not_the_typing_helpers() -> None:
+    import cadata
+
+    names = dir(cadata)
+    assert {"info", "search", "find_facts", "validate", "check", "testing", "ValidationReport", "load"} <= set(names)
+    assert not {"Any", "TYPE_CHECKING", "annotations"} & set(names)
+    assert all(hasattr(cadata, n) for n in names)
+
+
+def test_the_pytest_helper_is_light_until_used() -> None:
+    _run("import cadata.testing; from cadata.testing import assert_valid")

@@ -5,7 +5,6 @@ The file is read once; the bytes that were hashed are the bytes handed on to be 
 
 from __future__ import annotations
 
-import hashlib
 import os
 from pathlib import Path
 
@@ -25,6 +24,8 @@ class MismatchError(IntegrityError):
 
 def sha256_of(path: Path) -> str:
     """Hex sha256 of a file's bytes."""
+    import hashlib
+
     digest = hashlib.sha256()
     with path.open("rb") as handle:
         for chunk in iter(lambda: handle.read(1 << 20), b""):
@@ -79,6 +80,8 @@ def read_verified(resource: Resource, path: Path) -> tuple[bytes, StatKey]:
             f"{expected_bytes} (truncated or changed); {remedy(path.parent)}",
             key,
         )
+    import hashlib
+
     actual = "sha256:" + hashlib.sha256(data).hexdigest()
     if actual != expected_hash.lower():  # hex digits in either case
         raise MismatchError(

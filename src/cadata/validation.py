@@ -328,7 +328,7 @@ def _shared_lookups() -> Iterator[None]:
     are left to frictionless.
     """
     from frictionless.resources.table import TableResource
-    from frictionless.table import Lookup
+    from frictionless.table.lookup import Lookup
 
     original = TableResource._TableResource__open_lookup  # type: ignore[attr-defined]
     cache: dict[tuple[int, str, tuple[str, ...]], set[Any]] = {}
@@ -386,7 +386,7 @@ def _shared_lookups() -> Iterator[None]:
             yield cells
 
     TableResource._TableResource__open_lookup = open_lookup  # type: ignore[attr-defined]
-    PandasParser.read_cell_stream_create = cell_stream  # type: ignore[assignment,method-assign]
+    PandasParser.read_cell_stream_create = cell_stream  # type: ignore[method-assign]
     try:
         yield
     finally:
@@ -452,10 +452,10 @@ def validate(
     if data is None:
         return rep.ValidationReport([rep.from_table_report(r) for r in validate_package()])
     if isinstance(data, (list, tuple)) or _is_table_file(data):
-        files = [Path(f) for f in (data if isinstance(data, (list, tuple)) else [data])]
-        if not files or not all(_is_table_file(f) for f in files):
+        named: list[Path] = [Path(f) for f in (data if isinstance(data, (list, tuple)) else [data])]
+        if not named or not all(_is_table_file(p) for p in named):
             raise InvalidArgumentError("cadata.validate(files): give CSV or Parquet files named like a cadata table (kz_hotline_reports.csv), or table=NAME")
-        return rep.ValidationReport([t for f in files for t in validate_files(_table_named(f), [f], tables).tables])
+        return rep.ValidationReport([t for p in named for t in validate_files(_table_named(p), [p], tables).tables])
     if not isinstance(data, (str, os.PathLike)):
         raise InvalidArgumentError(f"cadata.validate(data): data is a {type(data).__name__}; pass a DataFrame with table=, a file or a package")
     return validate_any_package(str(data), against)

@@ -1,7 +1,10 @@
-"""``cadata docs``: a static site of data cards, one page per table, with SVG charts.
+"""``cadata docs``: a static site of data cards, one page per table.
 
-Charts need matplotlib (the ``docs`` extra); the pages work offline (no scripts, no
-external assets).
+Each table page has a chart chosen by the observation model (``cadata.site_charts``, inline
+SVG) or the reason it has none, the evidence of every row, and downloads
+(``cadata.site_files``); the index groups the tables by topic and country and has a
+client-side search. The triangulation charts (``cadata.site_compare``) need matplotlib (the
+``docs`` extra). The pages work offline and from ``file://`` (no server, no external assets).
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import quote
 
 from cadata import __version__, _catalog, _paths
 from cadata._optional import require
@@ -21,28 +25,40 @@ from cadata.citation import cite
 if TYPE_CHECKING:
     import pandas as pd
 
-PREVIEW_ROWS = 15
 CSS = """
-body{font-family:system-ui,sans-serif;max-width:72rem;margin:2rem auto;padding:0 1rem;color:#222;line-height:1.45}
+*{box-sizing:border-box}
+body{font-family:system-ui,sans-serif;max-width:72rem;margin:1rem auto;padding:0 1rem;color:#222;line-height:1.45;overflow-wrap:anywhere}
 table{border-collapse:collapse;font-size:.85rem;margin:1rem 0}td,th{border:1px solid #ccc;padding:.25rem .5rem;vertical-align:top;text-align:left}
 th{background:#f3f3f3}code,pre{background:#f6f6f6}pre{padding:.75rem;overflow-x:auto;white-space:pre-wrap}
-.scroll{overflow-x:auto}img{max-width:100%;border:1px solid #eee}nav a{margin-right:1rem}
+.scroll{overflow-x:auto;max-width:100%}img,svg.chart{max-width:100%;height:auto;border:1px solid #eee}nav a{margin-right:1rem}
+figure{margin:1rem 0}figcaption{font-size:.9rem;color:#444}.why{background:#f7f4e8;padding:.5rem .75rem;border-left:3px solid #c9b458}
+.search{margin:1rem 0}.search input{font-size:1rem;padding:.4rem;width:min(30rem,100%)}#results a:focus,a:focus{outline:2px solid #3b6ea5}
+.sha{font-size:.7rem;word-break:break-all}.downloads li{margin:.3rem 0}tr:target{background:#fff3b0}
+@media (max-width:600px){body{padding:0 .5rem}table{font-size:.75rem}h1{font-size:1.4rem}}
 """
 
 
-def _page(title: str, body: str, up: str = "") -> str:
+def _page(title: str, body: str, up: str = "", head: str = "") -> str:
+    from cadata.site_files import search_html
+
     return (
         "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-        f"<title>{html.escape(title)}</title><style>{CSS}</style></head><body>"
-        f"<nav><a href=\"{up}index.html\">All tables</a></nav>\n{body}\n"
+        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+        f"<title>{html.escape(title)}</title><style>{CSS}</style>{head}</head><body>"
+        f"<nav><a href=\"{up}index.html\">All tables</a><a href=\"{up}index.html#by-country\">By country</a></nav>\n"
+        f"{search_html(up)}\n{body}\n"
         f"<footer><p>cadata {__version__}</p></footer></body></html>\n"
     )
+
+
+def _cell(value: object) -> str:
+    return "" if value is None else html.escape(str(value))
 
 
 def _table(frame: pd.DataFrame) -> str:
     head = "".join(f"<th>{html.escape(str(c))}</th>" for c in frame.columns)
     rows = "".join(
-        "<tr>" + "".join(f"<td>{'' if v is None else html.escape(str(v))}</td>" for v in row) + "</tr>"
+        "<tr>" + "".join(f"<td>{_cell(v)}</td>" for v in row) + "</tr>"
         for row in frame.astype(object).where(frame.notna(), None).itertuples(index=False)
     )
     return f"<div class=\"scroll\"><table><tr>{head}</tr>{rows}</table></div>"
@@ -55,109 +71,87 @@ def _schema(card: DatasetInfo) -> str:
         for f in card.fields
     )
     return (
-        "<table><tr><th>column</th><th>type</th><th>unit</th><th>required</th><th>derived</th><th>meaning</th></tr>"
-        f"{rows}</table>"
+        "<div class=\"scroll\"><table><tr><th>column</th><th>type</th><th>unit</th><th>required</th><th>derived</th><th>meaning</th></tr>"
+        f"{rows}</table></div>"
     )
 
 
-# --- charts -------------------------------------------------------------------------------------
+def row_key(row: dict[str, object], keys: list[str]) -> str:
+    """A row's primary key as errata's ``affected_rows`` writes it: values joined by "|"."""
+    return "|".join("" if row.get(k) is None else str(row[k]) for k in keys)
 
 
-def _figure() -> tuple[object, object]:
-    matplotlib = require("matplotlib", "docs", "cadata docs (charts)")
-    matplotlib.use("Agg")
-    matplotlib.rcParams["svg.hashsalt"] = "cadata"  # deterministic ids
-    import matplotlib.pyplot as plt
-
-    return plt.subplots(figsize=(8, 4.2))
+def anchor(key: str) -> str:
+    """The href fragment of a row's id."""
+    return "row-" + quote(key.replace(" ", "_"), safe="")
 
 
-def _save(fig: object, path: Path) -> None:
-    import matplotlib.pyplot as plt
-
-    fig.savefig(path, format="svg", metadata={"Date": None}, bbox_inches="tight")  # type: ignore[attr-defined]
-    plt.close(fig)  # type: ignore[arg-type]
-
-
-def _hotline_reports(frame: pd.DataFrame, path: Path) -> str:
-    fig, ax = _figure()
-    ax.bar(frame["year_start"].astype(int), frame["value"].astype(int), color="#3b6ea5")  # type: ignore[attr-defined]
-    for year, reports in zip(frame["year_start"], frame["value"].astype(int), strict=True):
-        ax.annotate(str(reports), (int(year), int(reports)), ha="center", va="bottom", fontsize=8)  # type: ignore[attr-defined]
-    ax.set(title="Reports received by the hotline per year (Table 1, p. 150)", xlabel="year", ylabel="reports")  # type: ignore[attr-defined]
-    _save(fig, path)
-    return "Bars: reports per year, as printed in the totals row of Sabirov's Table 1."
-
-
-def _hotline_shares(frame: pd.DataFrame, path: Path) -> str:
-    fig, ax = _figure()
-    for category, group in frame.groupby("category", observed=True):
-        existed = group[group["category_existed"].astype(bool)]
-        ax.plot(existed["year_start"].astype(int), existed["value"].astype(float), marker="o", label=str(category))  # type: ignore[attr-defined]
-    ax.set(title="Share of the year's reports by category (Table 1, p. 150)", xlabel="year", ylabel="percent")  # type: ignore[attr-defined]
-    ax.legend(fontsize=7, ncol=2)  # type: ignore[attr-defined]
-    _save(fig, path)
-    return "Lines: each category's printed share, from the year the text says it was created."
-
-
-def _fighter_ranges(frame: pd.DataFrame, path: Path) -> str:
-    import pandas as pd
-
-    countries = frame[frame["iso3"].notna() & (frame["indicator"] == "foreign_fighters")]
-    order = sorted(countries["iso3"].astype(str).unique())
-    fig, ax = _figure()
-    for position, iso3 in enumerate(order):
-        rows = countries[countries["iso3"] == iso3].reset_index(drop=True)
-        for k, row in rows.iterrows():
-            y = position + (k - (len(rows) - 1) / 2) * 0.08  # one mark per source, side by side
-            low = None if pd.isna(row["low"]) else float(row["low"])
-            high = None if pd.isna(row["high"]) else float(row["high"])
-            if low is not None and high is not None and low == high:
-                ax.plot([low], [y], "o", color="#3b6ea5", markersize=4)  # type: ignore[attr-defined]
-            elif low is not None and high is not None:
-                ax.plot([low, high], [y, y], color="#3b6ea5", marker="|")  # type: ignore[attr-defined]
-            elif low is not None:  # "over n": open to the right
-                ax.annotate("", xy=(low * 1.6, y), xytext=(low, y), arrowprops={"arrowstyle": "->", "color": "#c0504d"})  # type: ignore[attr-defined]
-                ax.plot([low], [y], marker="|", color="#c0504d")  # type: ignore[attr-defined]
-            elif high is not None:  # "up to n": open to the left
-                ax.annotate("", xy=(high / 1.6, y), xytext=(high, y), arrowprops={"arrowstyle": "->", "color": "#9bbb59"})  # type: ignore[attr-defined]
-    ax.set_yticks(range(len(order)), order)  # type: ignore[attr-defined]
-    ax.set_xscale("log")  # type: ignore[attr-defined]
-    ax.set(title="Estimates of fighters by country of origin, one mark per source", xlabel="persons (log scale)")  # type: ignore[attr-defined]
-    _save(fig, path)
-    return (
-        "Each mark is one printed estimate of fighters from a country: a bar from low to high, a dot "
-        "for a single number; red arrows are open-ended \"over n\" estimates, green ones \"as many as n\"."
-    )
-
-
-CHARTS: dict[str, Callable[[pd.DataFrame, Path], str]] = {
-    "kz_hotline_reports": _hotline_reports,
-    "kz_hotline_report_shares": _hotline_shares,
-    "fighter_estimates": _fighter_ranges,
-}
-
-
-def _table_page(name: str, folder: Path) -> str:
+def _errata_links() -> dict[tuple[str, str], list[str]]:
+    """(table, row key) -> the errata that name the row."""
     from cadata.loading import load
 
+    links: dict[tuple[str, str], list[str]] = {}
+    errata = load("errata")
+    for erratum in errata.astype(object).where(errata.notna(), None).to_dict(orient="records"):
+        for ref in str(erratum["affected_rows"] or "").split(";"):
+            table, _, key = ref.strip().partition(":")
+            if key:
+                links.setdefault((table, key), []).append(str(erratum["erratum_id"]))
+    return links
+
+
+def _evidence(name: str, frame: pd.DataFrame, card: DatasetInfo, errata: dict[tuple[str, str], list[str]]) -> str:
+    """Every row with its printed page, line and verbatim quote; errata linked both ways."""
+    keys = [k for k in card.primary_key if k in frame.columns]
+    shown = [c for c in ("as_printed", "place", "attributed_to") if c in frame.columns]
+    head = "".join(f"<th>{c}</th>" for c in ["row", *shown, "printed page, line", "quote", "errata"])
+    body = []
+    for record in frame.astype(object).where(frame.notna(), None).to_dict(orient="records"):
+        row = {str(k): v for k, v in record.items()}
+        key = row_key(row, keys)
+        where = ""
+        if row.get("paper_id") is not None:
+            where = (f"<a href=\"papers.html#{anchor(str(row['paper_id']))}\">{html.escape(str(row['paper_id']))}</a>, "
+                     f"p.&nbsp;{_cell(row.get('page'))}, line&nbsp;{_cell(row.get('line'))}")
+        links = " ".join(f"<a href=\"errata.html#{anchor(e)}\">{e}</a>" for e in errata.get((name, key), []))
+        if name == "errata" and row.get("affected_rows"):
+            targets = []
+            for ref in str(row["affected_rows"]).split(";"):
+                table, _, target = ref.strip().partition(":")
+                ok = table in _catalog.list_datasets()
+                targets.append(f"<a href=\"{table}.html#{anchor(target)}\">{html.escape(ref.strip())}</a>" if ok and target else html.escape(ref.strip()))
+            links = " ".join(targets)
+        cells = "".join(f"<td>{_cell(row.get(c))}</td>" for c in shown)
+        body.append(f"<tr id=\"row-{html.escape(key.replace(' ', '_'))}\"><td><a href=\"#{anchor(key)}\">{html.escape(key)}</a></td>{cells}"
+                    f"<td>{where}</td><td>{_cell(row.get('quote'))}</td><td>{links}</td></tr>")
+    return (f"<h2 id=\"evidence\">Evidence: all {len(frame)} rows, where each is printed</h2>"
+            f"<div class=\"scroll\"><table><tr>{head}</tr>{''.join(body)}</table></div>")
+
+
+def _table_page(name: str, frame: pd.DataFrame, errata: dict[tuple[str, str], list[str]], folder: Path, package: tuple[str, str]) -> str:
+    from cadata import site_charts, site_files
+
     card = info(name)
-    frame = load(name)
-    parts = [f"<h1>{html.escape(card.title)}</h1>", f"<p><code>{name}</code> &middot; {card.rows} rows</p>"]
+    schema = _catalog.resource(name).get("schema", {})
+    files = site_files.write_downloads(name, frame, folder)
+    parts = [f"<h1>{html.escape(card.title)}</h1>", f"<p><code>{name}</code> &middot; <strong>{card.rows} rows</strong> &middot; {html.escape(card.period)}</p>"]
     parts.append(f"<p>{html.escape(card.description)}</p>")
+    svg, caption = site_charts.chart(name, frame, schema)
+    if svg is None:
+        parts.append(f"<h2>Chart</h2><p class=\"why\">{html.escape(caption)}</p>")
+    else:
+        parts.append(f"<h2>Chart</h2><figure><div class=\"scroll\">{svg}</div><figcaption>{html.escape(caption)} "
+                     "Hover a mark for its source, page and line.</figcaption></figure>")
+    parts.append(site_files.downloads_html(files, package, "../"))
     parts.append(
-        "<table>"
+        "<div class=\"scroll\"><table>"
         + "".join(
             f"<tr><th>{k}</th><td>{html.escape(v)}</td></tr>"
             for k, v in [("One row", card.row), ("Unit", card.unit), ("Population", card.population), ("Period", card.period), ("Printed pages", card.pages), ("License", card.license)]
         )
-        + "</table>"
+        + "</table></div>"
     )
     parts.append("<h2>Source</h2><ul>" + "".join(f"<li>{html.escape(p.citation)}</li>" for p in card.papers) + "</ul>")
-    if name in CHARTS:
-        image = _paths.child(folder / "charts", f"{name}.svg")
-        caption = CHARTS[name](frame, image)
-        parts.append(f"<h2>Chart</h2><figure><img src=\"../charts/{name}.svg\" alt=\"{html.escape(caption)}\"><figcaption>{html.escape(caption)}</figcaption></figure>")
     if card.caveats:
         parts.append("<h2>Caveats</h2><ul>" + "".join(f"<li>{html.escape(c)}</li>" for c in card.caveats) + "</ul>")
     if "note" in frame.columns:
@@ -166,10 +160,47 @@ def _table_page(name: str, folder: Path) -> str:
             keys = [k for k in card.primary_key if k in frame.columns]
             parts.append(f"<h2>Conflicts and notes in the rows ({len(noted)})</h2>" + _table(noted[[*keys, "as_printed", "note", "line"] if "as_printed" in frame.columns else [*keys, "note", "line"]]))
     parts.append("<h2>Columns</h2>" + _schema(card))
-    parts.append(f"<h2>Preview (first {min(PREVIEW_ROWS, len(frame))} of {len(frame)} rows)</h2>" + _table(frame.head(PREVIEW_ROWS)))
+    parts.append(_evidence(name, frame, card, errata))
+    parts.append(f"<h2>All {len(frame)} rows</h2>" + _table(frame))
     parts.append(f"<h2>How to cite</h2><pre>{html.escape(cite(name, 'plain'))}</pre><pre>{html.escape(cite(name, 'bibtex'))}</pre>")
-    parts.append(f"<p>Load it: <code>cadata.load(\"{name}\")</code> &middot; <code>cadata info {name}</code></p>")
-    return _page(f"{name} - cadata", "\n".join(parts), up="../")
+    parts.append(f"<p>Load it: <code>cadata.load(\"{name}\")</code> &middot; <code>cadata info {name}</code> &middot; <code>cadata cite {name} --format bibtex</code></p>")
+    return _page(f"{name} - cadata", "\n".join(parts), up="../", head=site_files.json_ld(card, files))
+
+
+def _index_rows(names: list[str], cards: dict[str, DatasetInfo]) -> str:
+    rows = "".join(
+        f"<tr><td><a href=\"tables/{n}.html\">{html.escape(n)}</a></td><td>{cards[n].rows}</td>"
+        f"<td>{html.escape(cards[n].period)}</td><td>{html.escape(cards[n].title)}</td></tr>"
+        for n in names
+    )
+    return f"<div class=\"scroll\"><table><tr><th>table</th><th>rows</th><th>period</th><th>what it holds</th></tr>{rows}</table></div>"
+
+
+def _index(frames: dict[str, pd.DataFrame], cards: dict[str, DatasetInfo]) -> str:
+    """Tables by topic (the paper they come from; the registers apart) and by country (iso3)."""
+    from cadata.observation import holds_observations
+
+    topics: dict[str, list[str]] = {}
+    for name, card in cards.items():
+        observed = holds_observations(_catalog.resource(name).get("schema", {}))
+        topic = "; ".join(p.title for p in card.papers) if observed and len(card.papers) == 1 else (
+            "Across the volume" if observed else "Registers of the volume (papers, footnotes, sources, errata, ...)")
+        topics.setdefault(topic, []).append(name)
+    countries: dict[str, list[str]] = {}
+    for name, frame in frames.items():
+        if "iso3" in frame.columns:
+            for iso3 in sorted(frame["iso3"].dropna().astype(str).unique()):
+                countries.setdefault(iso3, []).append(name)
+    parts = ["<h2 id=\"by-topic\">Tables by topic</h2>"]
+    for topic in sorted(topics, key=lambda t: (t.startswith(("Across", "Registers")), t)):
+        parts.append(f"<h3>{html.escape(topic)}</h3>" + _index_rows(topics[topic], cards))
+    parts.append("<h2 id=\"by-country\">Tables by country</h2><p>The country a number is about (<code>iso3</code>, "
+                 "the observation model); a table is listed under every country it has rows for.</p><ul>")
+    for iso3, names in sorted(countries.items()):
+        links = ", ".join(f"<a href=\"tables/{n}.html\">{n}</a> ({int((frames[n]['iso3'] == iso3).sum())} rows)" for n in names)
+        parts.append(f"<li id=\"country-{iso3}\"><strong>{iso3}</strong>: {links}</li>")
+    parts.append("</ul>")
+    return "".join(parts)
 
 
 #: Written into every site: the files it holds, so that a later `cadata docs` knows what it may replace.
@@ -205,24 +236,26 @@ def build_site(out: Path) -> Path:
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".cadata-docs-", dir=out.parent))
     try:
+        from cadata import site_files
+        from cadata.loading import load
+
         (staging / "tables").mkdir()
         (staging / "charts").mkdir()
-        rows = []
-        for name in _catalog.list_datasets():
-            _paths.child(staging / "tables", f"{name}.html").write_text(_table_page(name, staging), encoding="utf-8")
-            resource = _catalog.resource(name)
-            card = info(name)
-            size = resource.get("cadata_bytes")
-            shown = f"{size:,} bytes" if isinstance(size, int) else "?"
-            rows.append(
-                f"<tr><td><a href=\"tables/{name}.html\">{html.escape(name)}</a></td><td>{card.rows}</td>"
-                f"<td>{shown}</td><td>{html.escape(card.title)}</td></tr>"
-            )
+        package = site_files.write_zip(staging)
+        errata = _errata_links()
+        names = _catalog.list_datasets()
+        frames = {name: load(name) for name in names}
+        cards = {name: info(name) for name in names}
+        for name in names:
+            _paths.child(staging / "tables", f"{name}.html").write_text(_table_page(name, frames[name], errata, staging, package), encoding="utf-8")
+        site_files.write_search([site_files.search_entry(cards[n], frames[n]) for n in names], staging)
         index = (
             f"<h1>cadata {__version__}: tables on security in Central Asia</h1>"
             "<p>Curated, validated tables from the OSCE volume <em>New Challenges and Approaches to Regional and "
-            "Global Security in Central Asia</em>. Every row carries its paper, printed page, source line and a verbatim quote.</p>"
-            f"<table><tr><th>table</th><th>rows</th><th>size</th><th>what it holds</th></tr>{''.join(rows)}</table>"
+            "Global Security in Central Asia</em>. Every row carries its paper, printed page, source line and a verbatim quote. "
+            f"{len(names)} tables; every page has a chart (or says why not), its evidence and its downloads.</p>"
+            f"<p><a href=\"{package[0]}\" download>Download the whole package (zip)</a> <code class=\"sha\">sha256 {package[1]}</code></p>"
+            + _index(frames, cards)
         )
         from cadata import site_compare
 

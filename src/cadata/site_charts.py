@@ -1,0 +1,277 @@
+"""The site's table charts, chosen by the observation model, drawn as plain inline SVG.
+
+``chart(name, frame, schema)`` returns ``(svg, caption)`` or ``(None, reason)``:
+
+- a yearly series (three or more single years, one number per series and year) is a line
+  per series (the dimension columns, or the indicator);
+- anything else with numbers is a range plot, one line per printed number, grouped by what
+  it is about (country, dimension, indicator): a range is a bar from low to high, a single
+  number a dot (a share a bar from 0), "over n" an open arrow to the right, "up to n" an open
+  arrow to the left, a printed "-" the words "not printed" and no mark (never zero).
+
+Every mark carries an SVG ``<title>`` naming its source, printed page and line, and is labelled
+directly (source and number as printed). No matplotlib, no scripts: the SVG is text.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from typing import TYPE_CHECKING, Any
+
+from cadata.observation import dimensions, holds_observations
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+COLOURS = ["#3b6ea5", "#c0504d", "#5f8f2f", "#8064a2", "#d9822b", "#2b8c9b", "#7f7f7f", "#2c4d75", "#a23b72", "#6b5b2a"]
+OPEN_COLOUR = "#c0504d"
+MAX_INDICATORS = 12  # more than this on one axis is a register, not a chart
+MAX_ROWS = 80
+
+
+def _num(value: Any) -> float | None:
+    import pandas as pd
+
+    return None if value is None or bool(pd.isna(value)) else float(value)
+
+
+def _text(value: Any) -> str:
+    import pandas as pd
+
+    return "" if value is None or bool(pd.isna(value)) else str(value)
+
+
+def _fmt(value: float) -> str:
+    return f"{value:,.0f}" if value == int(value) and abs(value) >= 10 else f"{value:,.4g}"
+
+
+def _source(row: dict[str, Any]) -> str:
+    return _text(row.get("attributed_to")) or f"the author ({_text(row.get('paper_id'))})"
+
+
+def _hover(row: dict[str, Any], label: str) -> str:
+    printed = _text(row.get("as_printed")) or "no number printed"
+    return f"{label}: {printed} - source: {_source(row)}; printed page {_text(row.get('page'))}, line {_text(row.get('line'))}"
+
+
+def _label(row: dict[str, Any], dims: list[str], several_indicators: bool) -> str:
+    parts = [_text(row.get(d)) for d in dims if _text(row.get(d))]
+    if several_indicators:
+        parts.append(_text(row.get("indicator")))
+    if parts and _text(row.get("iso3")):
+        parts.append(_text(row.get("iso3")))
+    if not parts:
+        parts.append(_text(row.get("iso3")) or _text(row.get("place")) or _text(row.get("indicator")))
+    return " / ".join(parts)
+
+
+def chart(name: str, frame: pd.DataFrame, schema: dict[str, Any]) -> tuple[str | None, str]:
+    """The chart of a table as inline SVG and its caption (also its alt text), or None and the
+    reason the table has no chart."""
+    if not holds_observations(schema):
+        return None, (
+            f"No chart: {name} is a register (its rows are texts, codes and references, not printed "
+            "quantities on a common axis); its rows are listed below."
+        )
+    rows = [{str(k): v for k, v in r.items()} for r in frame.astype(object).where(frame.notna(), None).to_dict(orient="records")]
+    numeric = [r for r in rows if _num(r.get("low")) is not None or _num(r.get("high")) is not None]
+    if not numeric:
+        return None, f"No chart: no row of {name} prints a number (the printed words are in the table below)."
+    units = sorted({_text(r.get("unit")) for r in numeric}, key=lambda u: (-sum(_text(r.get("unit")) == u for r in numeric), u))
+    unit = units[0]
+    chosen = [r for r in rows if _text(r.get("unit")) == unit]
+    indicators = sorted({_text(r.get("indicator")) for r in chosen})
+    if len(indicators) > MAX_INDICATORS or len(chosen) > MAX_ROWS:
+        return None, (
+            f"No chart: {name} holds {len(rows)} numbers of {len({_text(r.get('indicator')) for r in rows})} "
+            "different indicators; they share no axis. Each is charted with its own kind in the table it comes from."
+        )
+    rest = len(rows) - len(chosen)
+    other = f" {rest} row(s) in other units ({', '.join(units[1:]) or 'none'}) are in the table below." if rest else ""
+    dims = dimensions(schema)
+    several = len(indicators) > 1
+    years = {r.get("year_start") for r in chosen if r.get("year_start") is not None and r.get("year_start") == r.get("year_end")}
+    keys = [(_label(r, dims, several), r.get("year_start")) for r in chosen]
+    if len(years) >= 3 and len(set(keys)) == len(keys) and all(r.get("year_start") in years for r in chosen):
+        svg, caption = _lines(chosen, dims, several, unit)
+    else:
+        svg, caption = _ranges(chosen, dims, several, unit)
+    return svg, caption + other
+
+
+# --- line chart ---------------------------------------------------------------------------------
+
+
+def _lines(rows: list[dict[str, Any]], dims: list[str], several: bool, unit: str) -> tuple[str, str]:
+    series: dict[str, list[dict[str, Any]]] = {}
+    for r in rows:
+        series.setdefault(_label(r, dims, several), []).append(r)
+    years = sorted({int(r["year_start"]) for r in rows})
+    values = [v for r in rows for v in (_num(r.get("low")), _num(r.get("high"))) if v is not None]
+    top = max(values) * 1.08 if values else 1.0
+    width, left, right, plot_top, plot_h = 900, 60, 250, 20, 300
+    plot_w = width - left - right
+    height = plot_top + plot_h + 40
+
+    def x(year: float) -> float:
+        return left + (year - years[0]) / max(years[-1] - years[0], 1) * plot_w
+
+    def y(value: float) -> float:
+        return plot_top + plot_h - value / top * plot_h
+
+    out = [_axes_y(left, plot_top, plot_w, plot_h, top, y, unit)]
+    ends: list[tuple[float, float, str, str]] = []
+    for year in years:
+        out.append(f'<text x="{x(year):.1f}" y="{plot_top + plot_h + 18}" text-anchor="middle" font-size="12">{year}</text>')
+    for k, (label, members) in enumerate(sorted(series.items())):
+        colour = COLOURS[k % len(COLOURS)]
+        members.sort(key=lambda r: int(r["year_start"]))
+        points: list[tuple[float, float]] = []
+        for r in members:
+            low, high = _num(r.get("low")), _num(r.get("high"))
+            px = x(int(r["year_start"]))
+            title = f"<title>{html.escape(_hover(r, label + ', ' + str(r['year_start'])))}</title>"
+            if low is not None and high is not None:
+                mid = (low + high) / 2
+                points.append((px, y(mid)))
+                if low != high:
+                    out.append(f'<line x1="{px:.1f}" x2="{px:.1f}" y1="{y(low):.1f}" y2="{y(high):.1f}" stroke="{colour}" stroke-width="3">{title}</line>')
+                out.append(f'<circle cx="{px:.1f}" cy="{y(mid):.1f}" r="4" fill="{colour}">{title}</circle>')
+            elif low is not None or high is not None:
+                bound = low if low is not None else high
+                assert bound is not None
+                out.append(_arrow(px, y(bound), px, y(bound) + (-25 if low is not None else 25), title))
+            else:
+                out.append(f'<text x="{px:.1f}" y="{plot_top + plot_h - 4}" font-size="10" fill="#777" text-anchor="middle">not printed{title}</text>')
+        if len(points) > 1:
+            path = " ".join(f"{px:.1f},{py:.1f}" for px, py in points)
+            out.append(f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2"/>')
+        if points:
+            ends.append((points[-1][1], points[-1][0], colour, label))
+    last = -1e9
+    for py, px, colour, label in sorted(ends):  # direct labels at the lines' ends, kept apart
+        last = max(py, last + 12)
+        out.append(f'<text x="{px + 8:.1f}" y="{last + 4:.1f}" font-size="11" fill="{colour}">{html.escape(label[:38])}</text>')
+    caption = (
+        f"Line chart: {len(series)} series ({', '.join(sorted(series)[:6])}{', ...' if len(series) > 6 else ''}), "
+        f"{unit} by year, {years[0]}-{years[-1]}; a vertical bar is a printed range, an arrow an open bound."
+    )
+    return _svg(width, height, caption, out), caption
+
+
+# --- range plot ---------------------------------------------------------------------------------
+
+
+def _ranges(rows: list[dict[str, Any]], dims: list[str], several: bool, unit: str) -> tuple[str, str]:
+    rows = sorted(rows, key=lambda r: (_label(r, dims, several), _text(r.get("attributed_to"))))
+    values = [v for r in rows for v in (_num(r.get("low")), _num(r.get("high"))) if v is not None]
+    positive = [v for v in values if v > 0]
+    log = bool(positive) and min(values) > 0 and max(positive) / min(positive) > 50
+    top = max(values) * (1.6 if log else 1.15) if values else 1.0
+    bottom = min(positive) / 1.6 if log else 0.0
+    share = unit == "percent"
+    width, left, right, plot_top, row_h = 960, 260, 270, 24, 18
+    plot_w = width - left - right
+    plot_h = row_h * len(rows)
+    height = plot_top + plot_h + 40
+
+    def x(value: float) -> float:
+        if log:
+            return left + (math.log10(max(value, bottom)) - math.log10(bottom)) / (math.log10(top) - math.log10(bottom)) * plot_w
+        return left + value / top * plot_w
+
+    out = [_axes_x(left, plot_top, plot_w, plot_h, bottom, top, x, unit, log)]
+    groups: list[str] = []
+    for k, r in enumerate(rows):
+        label = _label(r, dims, several)
+        cy = plot_top + k * row_h + row_h / 2
+        if label not in groups:
+            groups.append(label)
+            if k:
+                out.append(f'<line x1="0" x2="{width}" y1="{cy - row_h / 2:.1f}" y2="{cy - row_h / 2:.1f}" stroke="#ddd"/>')
+            short = label if len(label) <= 42 else label[:41] + "\u2026"
+            out.append(f'<text x="{left - 8}" y="{cy + 4:.1f}" text-anchor="end" font-size="10"><title>{html.escape(label)}</title>{html.escape(short)}</text>')
+        colour = COLOURS[(len(groups) - 1) % len(COLOURS)]
+        title = f"<title>{html.escape(_hover(r, label))}</title>"
+        low, high = _num(r.get("low")), _num(r.get("high"))
+        if low is not None and high is not None and low == high:
+            if share:
+                out.append(f'<rect x="{left}" y="{cy - 5:.1f}" width="{max(x(low) - left, 1):.1f}" height="10" fill="{colour}">{title}</rect>')
+            else:
+                out.append(f'<circle cx="{x(low):.1f}" cy="{cy:.1f}" r="4.5" fill="{colour}">{title}</circle>')
+            end = x(low)
+        elif low is not None and high is not None:
+            out.append(f'<line x1="{x(low):.1f}" x2="{x(high):.1f}" y1="{cy:.1f}" y2="{cy:.1f}" stroke="{colour}" stroke-width="5" stroke-linecap="butt">{title}</line>')
+            end = x(high)
+        elif low is not None:  # over n: open to the right
+            out.append(_arrow(x(low), cy, left + plot_w, cy, title))
+            end = left + plot_w
+        elif high is not None:  # up to n: open to the left
+            out.append(_arrow(x(high), cy, max(left, x(high) - plot_w * 0.25), cy, title))
+            end = x(high)
+        else:
+            out.append(f'<text x="{left + 4}" y="{cy + 4:.1f}" font-size="10" font-style="italic" fill="#777">not printed ({html.escape(_text(r.get("as_printed")) or "no number")}){title}</text>')
+            end = left + 110
+        direct = f"{_source(r)}: {_text(r.get('as_printed'))}"
+        out.append(f'<text x="{end + 7:.1f}" y="{cy + 4:.1f}" font-size="10" fill="#333">{html.escape(direct[:46])}</text>')
+    kind = "bars from 0 for single shares" if share else "dots for single numbers"
+    caption = (
+        f"Range plot of {len(rows)} printed numbers ({unit}{', log scale' if log else ''}) for "
+        f"{len(groups)} group(s) ({', '.join(groups[:5])}{', ...' if len(groups) > 5 else ''}), one labelled mark per "
+        f"source: bars from low to high for ranges, {kind}, open red arrows for \"over n\" and \"up to n\", "
+        "\"not printed\" where the source prints no number."
+    )
+    return _svg(width, height, caption, out), caption
+
+
+# --- pieces -------------------------------------------------------------------------------------
+
+
+def _arrow(x1: float, y1: float, x2: float, y2: float, title: str) -> str:
+    return (
+        f'<g class="open">{title}<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" stroke="{OPEN_COLOUR}" '
+        f'stroke-width="2.5" stroke-dasharray="5 3" marker-end="url(#open-end)"/>'
+        f'<line x1="{x1:.1f}" x2="{x1:.1f}" y1="{y1 - 6:.1f}" y2="{y1 + 6:.1f}" stroke="{OPEN_COLOUR}" stroke-width="2.5"/></g>'
+    )
+
+
+def _ticks(low: float, high: float, log: bool) -> list[float]:
+    if log:
+        return [10.0**e for e in range(math.ceil(math.log10(low)), math.floor(math.log10(high)) + 1)]
+    step = 10 ** math.floor(math.log10(high / 5)) if high > 0 else 1
+    for m in (1, 2, 5, 10):
+        if high / (step * m) <= 6:
+            step *= m
+            break
+    return [step * i for i in range(int(high / step) + 1)]
+
+
+def _axes_x(left: float, top: float, w: float, h: float, low: float, high: float, x: Any, unit: str, log: bool) -> str:
+    parts = [f'<line x1="{left}" x2="{left}" y1="{top}" y2="{top + h}" stroke="#999"/>']
+    for t in _ticks(low if log else 0.0, high, log):
+        parts.append(f'<line x1="{x(t):.1f}" x2="{x(t):.1f}" y1="{top}" y2="{top + h}" stroke="#eee"/>')
+        parts.append(f'<text x="{x(t):.1f}" y="{top + h + 16}" text-anchor="middle" font-size="11">{_fmt(t)}</text>')
+    parts.append(f'<text x="{left + w / 2:.1f}" y="{top + h + 34}" text-anchor="middle" font-size="12">{html.escape(unit)}{" (log scale)" if log else ""}</text>')
+    return "".join(parts)
+
+
+def _axes_y(left: float, top: float, w: float, h: float, high: float, y: Any, unit: str) -> str:
+    parts = [f'<line x1="{left}" x2="{left + w}" y1="{top + h}" y2="{top + h}" stroke="#999"/>']
+    for t in _ticks(0.0, high, False):
+        parts.append(f'<line x1="{left}" x2="{left + w}" y1="{y(t):.1f}" y2="{y(t):.1f}" stroke="#eee"/>')
+        parts.append(f'<text x="{left - 6}" y="{y(t) + 4:.1f}" text-anchor="end" font-size="11">{_fmt(t)}</text>')
+    parts.append(f'<text x="12" y="{top + h / 2:.1f}" font-size="12" transform="rotate(-90 12 {top + h / 2:.1f})" text-anchor="middle">{html.escape(unit)}</text>')
+    return "".join(parts)
+
+
+def _svg(width: int, height: float, caption: str, parts: list[str]) -> str:
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" viewBox="0 0 {width} {height:.0f}" '
+        f'width="{width}" height="{height:.0f}" font-family="system-ui,sans-serif" aria-label="{html.escape(caption)}">'
+        f"<title>{html.escape(caption)}</title>"
+        '<defs><marker id="open-end" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">'
+        f'<path d="M0,0 L10,5 L0,10" fill="none" stroke="{OPEN_COLOUR}" stroke-width="2"/></marker></defs>'
+        + "".join(parts)
+        + "</svg>"
+    )

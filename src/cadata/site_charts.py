@@ -55,11 +55,12 @@ def _hover(row: dict[str, Any], label: str) -> str:
     return f"{label}: {printed} - source: {_source(row)}; printed page {_text(row.get('page'))}, line {_text(row.get('line'))}"
 
 
-def _label(row: dict[str, Any], dims: list[str], several_indicators: bool) -> str:
-    parts = [_text(row.get(d)) for d in dims if _text(row.get(d))]
+def _label(row: dict[str, Any], dims: list[str], several_indicators: bool, countries: bool = True) -> str:
+    countries = countries and "-no-country" not in dims
+    parts = [_text(row.get(d)) for d in dims if d != "-no-country" and _text(row.get(d))]
     if several_indicators:
         parts.append(_text(row.get("indicator")))
-    if parts and _text(row.get("iso3")):
+    if parts and countries and _text(row.get("iso3")):
         parts.append(_text(row.get("iso3")))
     if not parts:
         parts.append(_text(row.get("iso3")) or _text(row.get("place")) or _text(row.get("indicator")))
@@ -90,6 +91,8 @@ def chart(name: str, frame: pd.DataFrame, schema: dict[str, Any]) -> tuple[str |
     rest = len(rows) - len(chosen)
     other = f" {rest} row(s) in other units ({', '.join(units[1:]) or 'none'}) are in the table below." if rest else ""
     dims = dimensions(schema)
+    if len({_text(r.get("iso3")) for r in chosen}) < 2:
+        dims = [*dims, "-no-country"]
     several = len(indicators) > 1
     years = {r.get("year_start") for r in chosen if r.get("year_start") is not None and r.get("year_start") == r.get("year_end")}
     keys = [(_label(r, dims, several), r.get("year_start")) for r in chosen]
@@ -212,8 +215,8 @@ def _ranges(rows: list[dict[str, Any]], dims: list[str], several: bool, unit: st
             end = x(high)
         else:
             out.append(f'<text x="{left + 4}" y="{cy + 4:.1f}" font-size="10" font-style="italic" fill="#777">not printed ({html.escape(_text(r.get("as_printed")) or "no number")}){title}</text>')
-            end = left + 110
-        direct = f"{_source(r)}: {_text(r.get('as_printed'))}"
+            end = left + 150
+        direct = f"{_source(r)}: {_text(r.get('as_printed'))}" if _text(r.get("as_printed")) else _source(r)
         out.append(f'<text x="{end + 7:.1f}" y="{cy + 4:.1f}" font-size="10" fill="#333">{html.escape(direct[:46])}</text>')
     kind = "bars from 0 for single shares" if share else "dots for single numbers"
     caption = (

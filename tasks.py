@@ -32,22 +32,35 @@ def run(*args: str | Path) -> None:
         sys.exit(code)
 
 
-def setup() -> None:
-    """Create .venv and install cadata[test] (editable) if anything changed."""
+def setup(extra: str = "test") -> None:
+    """Create .venv and install cadata (editable, with ``extra`` unless empty) if anything changed.
+
+    ``demo`` needs only cadata itself; ``test`` adds the test extra (mypy, pytest, polars,
+    DuckDB, matplotlib). A venv set up for the tests serves the demo too."""
     if sys.version_info < (3, 11):
         sys.exit(f"cadata needs Python >= 3.11; this is {sys.version.split()[0]}")
     wanted = hashlib.sha256(b"".join((ROOT / f).read_bytes() for f in ("pyproject.toml", "constraints.txt"))).hexdigest()
-    if STAMP.is_file() and STAMP.read_text() == wanted and PYTHON.exists():
+    done = STAMP.read_text().split() if STAMP.is_file() else []
+    if PYTHON.exists() and done[:1] == [wanted] and (not extra or extra in done[1:]):
         return
+    what = f"cadata[{extra}]" if extra else "cadata"
+    print(f"setting up .venv: installing {what} and its dependencies (the first install takes a few minutes)", flush=True)
     if not PYTHON.exists():
         venv.create(VENV, with_pip=True)
-    run(PYTHON, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-c", "constraints.txt", "-e", ".[test]")
-    STAMP.write_text(wanted)
+    spec = f".[{extra}]" if extra else "."
+    run(PYTHON, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-c", "constraints.txt", "-e", spec)
+    extras = sorted({*done[1:], extra} - {""}) if done[:1] == [wanted] else ([extra] if extra else [])
+    STAMP.write_text(" ".join([wanted, *extras]))
+
+
+def setup_demo() -> None:
+    """Set up only what the demo needs: cadata and its dependencies, no test tools."""
+    setup("")
 
 
 def demo() -> None:
     """The main job: build every table, validate it, and show the catalog."""
-    setup()
+    setup_demo()
     run(BIN / "cadata", "build")
     run(BIN / "cadata", "validate")
     run(BIN / "cadata", "list")

@@ -139,11 +139,11 @@ def test_the_guard_catches_network_and_writes(tmp_path: Path) -> None:
         (lambda: cadata.search("Soufan\udcff"), r"search text 'Soufan\\udcff' is not valid text: it holds a lone surrogate"),
         (lambda: cadata.erratum("E00\ud800"), r"erratum id .* lone surrogate"),
         (lambda: cadata.find_facts(iso3="\udcff"), r"iso3 .* lone surrogate"),
-        (lambda: cadata.cite_row("kz_hotline_reports", 2017), r"key must be text"),  # type: ignore[arg-type]
+        (lambda: cadata.cite_row("kz_hotline_reports", {"year_start": 2017}), r"key must be text"),
         (lambda: cadata.load("kz_hotline_reports", backend=["arrow"]), r"unknown backend"),  # type: ignore[call-overload]
     ],
     ids=["iso3=1", "place list", "erratum({})", "search(None)", "search('')", "search blank", "find_facts text ''",
-         "surrogate search", "surrogate erratum", "surrogate find_facts", "cite_row int key", "backend list"],
+         "surrogate search", "surrogate erratum", "surrogate find_facts", "cite_row dict key", "backend list"],
 )
 def test_bad_api_arguments_are_clear_errors(call: object, message: str) -> None:
     with pytest.raises(cadata.InvalidArgumentError, match=message) as caught:

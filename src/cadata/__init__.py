@@ -16,20 +16,21 @@ __version__ = "0.2.0"
 
 from typing import TYPE_CHECKING, Any
 
-from cadata._catalog import list_datasets
+from cadata._catalog import list_datasets as list_datasets
 from cadata.errors import (
-    CadataError,
-    ContractError,
-    CuratedDataError,
-    IntegrityError,
-    InvalidArgumentError,
-    MissingExtraError,
-    OutputError,
-    PackageError,
-    UnknownDatasetError,
+    CadataError as CadataError,
+    ContractError as ContractError,
+    CuratedDataError as CuratedDataError,
+    IntegrityError as IntegrityError,
+    InvalidArgumentError as InvalidArgumentError,
+    MissingExtraError as MissingExtraError,
+    OutputError as OutputError,
+    PackageError as PackageError,
+    UnknownDatasetError as UnknownDatasetError,
 )
-from cadata.loading import load
+from cadata.loading import load as load
 from cadata.tables import *  # noqa: F403  (typed per-table loaders, generated)
+from cadata.tables import TableName as TableName
 from cadata.tables import __all__ as _table_loaders
 
 #: cadata's own names; no table may take one (the build refuses it).
@@ -44,6 +45,7 @@ API = (
     "OutputError",
     "ContractError",
     "PackageError",
+    "TableName",
     "UnknownDatasetError",
     "ValidationReport",
     "__version__",
@@ -64,14 +66,15 @@ API = (
 __all__ = [*API, *_table_loaders]
 
 if TYPE_CHECKING:
-    from cadata.cards import DatasetInfo, info
-    from cadata.overview import catalog
-    from cadata import testing
-    from cadata.report import ValidationReport
-    from cadata.validation import check, validate
-    from cadata.registers import cite_row, erratum, find_facts, search
-    from cadata.sql import connect
-    from cadata.triangulate import Comparison, compare
+    # `X as X`: exported for mypy (``__all__`` is built from API, which mypy does not follow)
+    from cadata.cards import DatasetInfo as DatasetInfo, info as info
+    from cadata.overview import catalog as catalog
+    from cadata import testing as testing
+    from cadata.report import ValidationReport as ValidationReport
+    from cadata.validation import check as check, validate as validate
+    from cadata.registers import cite_row as cite_row, erratum as erratum, find_facts as find_facts, search as search
+    from cadata.sql import connect as connect
+    from cadata.triangulate import Comparison as Comparison, compare as compare
 
 
 def __getattr__(name: str) -> Any:

@@ -10,9 +10,12 @@ from __future__ import annotations
 import argparse
 import math
 import os
+import shutil
 import sys
+import textwrap
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from cadata.errors import CadataError, InvalidArgumentError, UnknownDatasetError
 
@@ -45,56 +48,81 @@ def _seconds(text: str) -> float:
     return value
 
 
+def _command(sub: Any, name: str, summary: str, example: str, description: str = "") -> _Parser:
+    """A subcommand with its one-line help, a description and one example (in ``--help``)."""
+    parser: _Parser = sub.add_parser(
+        name, help=summary, description=description or summary[0].upper() + summary[1:] + ".",
+        epilog=f"example:\n  {example}", formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    return parser
+
+
 def _parser() -> _Parser:
-    parser = _Parser(prog="cadata", description="Curated statistical tables on security in Central Asia.")
-    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    sub.add_parser("list", help="list the tables with their size and title")
-    show = sub.add_parser("show", help="print a table")
-    show.add_argument("name")
-    show.add_argument("--format", choices=["table", "csv", "json"], default="table")
-    info = sub.add_parser("info", help="print a table's data card and citation")
-    info.add_argument("name")
-    validate = sub.add_parser(
-        "validate", help="validate the bundled tables, any data package, or your own files against a table's contract",
-        description="With no argument: every bundled table and the package. PACKAGE: a folder, a datapackage.json, "
-                    "a .zip or an http(s) URL, against its own schemas or, with --against cadata, cadata's contracts. "
-                    "--table NAME FILE...: CSV or Parquet files against one table's contract.",
+    from cadata import __version__
+
+    parser = _Parser(
+        prog="cadata", description="Curated statistical tables on security in Central Asia.",
+        epilog="example:\n  cadata list\n  cadata show kz_hotline_reports\n\n`cadata COMMAND --help` describes a command.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"cadata {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser, metavar="COMMAND")
+    table = "a table's name (`cadata list` lists them)"
+    _command(sub, "list", "list the tables with their size and title", "cadata list")
+    show = _command(sub, "show", "print a table", "cadata show kz_hotline_reports --columns year_start,value,as_printed --head 5",
+                    "Print a table. On a terminal, wide cells are cut to fit its width; piped, rows are printed whole.")
+    show.add_argument("name", help=table)
+    show.add_argument("--format", choices=["table", "csv", "json"], default="table", help="how to print it (default: table)")
+    show.add_argument("--columns", type=_columns, metavar="A,B,C", help="only these columns, in this order, comma-separated")
+    show.add_argument("--head", type=_count, metavar="N", help="only the first N rows")
+    info = _command(sub, "info", "print a table's data card and citation", "cadata info kz_hotline_reports")
+    info.add_argument("name", help=table)
+    validate = _command(
+        sub, "validate", "validate the bundled tables, any data package, or your own files against a table's contract",
+        "cadata validate --table kz_hotline_reports my_hotline.csv",
+        "With no argument: every bundled table and the package, each printed as it is checked. PACKAGE: a folder, "
+        "a datapackage.json, a .zip or an http(s) URL, against its own schemas or, with --against cadata, cadata's "
+        "contracts. --table NAME FILE...: CSV or Parquet files against one table's contract.",
     )
     validate.add_argument("target", nargs="*", metavar="PACKAGE|FILE",
                           help="a data package, or CSV/Parquet files (each against the table it is named after, or --table NAME)")
     validate.add_argument("--table", metavar="NAME", help="check the FILEs against this cadata table's contract")
     validate.add_argument("--against", choices=["cadata"], help="check the package's tables against cadata's contracts")
-    validate.add_argument("--format", choices=["text", "json", "junit"], default="text")
-    check = sub.add_parser("check", help="check your own copy or extension of a table (CSV or Parquet) against its contract")
-    check.add_argument("name")
-    check.add_argument("file", type=Path)
-    export = sub.add_parser("export", help="write a self-contained Frictionless data package")
-    export.add_argument("--out", type=Path, required=True, help="a new folder, or with --zip the .zip file")
-    export.add_argument("--format", choices=["parquet", "csv", "both"], default="parquet")
+    validate.add_argument("--format", choices=["text", "json", "junit"], default="text", help="the report's format (default: text)")
+    check = _command(sub, "check", "check your own copy or extension of a table (CSV or Parquet) against its contract",
+                     "cadata check kz_hotline_reports my_hotline.csv")
+    check.add_argument("name", help="the table whose contract the file must keep")
+    check.add_argument("file", type=Path, help="your CSV or Parquet file")
+    export = _command(sub, "export", "write a self-contained Frictionless data package", "cadata export --out cadata.zip --format csv",
+                      "Write a self-contained Frictionless data package (the tables, datapackage.json, README.md, LICENSE.md) to a new folder or a .zip file.")
+    export.add_argument("--out", type=Path, required=True, help="a new folder, or a .zip file (a name ending in .zip writes a zip)")
+    export.add_argument("--format", choices=["parquet", "csv", "both"], default="parquet", help="the tables' file format (default: parquet; R and Excel read csv)")
     export.add_argument("--zip", action="store_true", help="write one .zip file")
     export.add_argument("--force", action="store_true", help="replace an existing .zip, or a folder an earlier export wrote")
-    fetch = sub.add_parser("fetch", help="download a published data package into the cache (verified)")
-    fetch.add_argument("url")
+    fetch = _command(sub, "fetch", "download a published data package into the cache (verified)", "cadata fetch https://example.org/cadata/datapackage.json")
+    fetch.add_argument("url", help="the package's datapackage.json or .zip URL")
     fetch.add_argument("--refresh", action="store_true", help="download again even if cached")
     fetch.add_argument("--deadline", type=_seconds, default=None, metavar="SECONDS",
                        help="give up on a file after this long (default $CADATA_DOWNLOAD_DEADLINE or 300)")
-    cite = sub.add_parser("cite", help="how to cite a table (its papers and cadata)")
-    cite.add_argument("name")
-    cite.add_argument("--format", choices=["plain", "bibtex", "apa"], default="plain")
-    search = sub.add_parser("search", help="facts mentioning a word, a number or a place")
-    search.add_argument("text")
-    erratum = sub.add_parser("erratum", help="show an erratum and the rows it touches")
-    erratum.add_argument("erratum_id")
-    cite_row = sub.add_parser("cite-row", help="where a row's value is printed, and how to cite it")
-    cite_row.add_argument("name")
-    cite_row.add_argument("key", help="the row's primary key values joined by '|'")
-    compare = sub.add_parser("compare", help="every estimate of a quantity side by side, with its source chain and agreement")
+    cite = _command(sub, "cite", "how to cite a table (its papers and cadata)", "cadata cite kz_hotline_reports --format bibtex")
+    cite.add_argument("name", help=table)
+    cite.add_argument("--format", choices=["plain", "bibtex", "apa"], default="plain", help="citation style (default: plain)")
+    search = _command(sub, "search", "facts mentioning a word, a number or a place", "cadata search 650000",
+                      "Facts mentioning a word, a number (650000 finds \"650,000\") or a place (a name, or an ISO code such as KGZ).")
+    search.add_argument("text", help="a word, a number or a place")
+    erratum = _command(sub, "erratum", "show an erratum and the rows it touches", "cadata erratum E001")
+    erratum.add_argument("erratum_id", help="an erratum id, e.g. E001 (`cadata show errata` lists them)")
+    cite_row = _command(sub, "cite-row", "where a row's value is printed, and how to cite it", "cadata cite-row kz_hotline_reports 2017")
+    cite_row.add_argument("name", help=table)
+    cite_row.add_argument("key", help="the row's primary key values joined by '|' (e.g. 2017, or UZB|2015)")
+    compare = _command(sub, "compare", "every estimate of a quantity side by side, with its source chain and agreement",
+                       "cadata compare foreign_fighters --iso3 UZB")
     compare.add_argument("indicator", help="an indicator code (cadata show indicators), e.g. foreign_fighters")
     compare.add_argument("--iso3", help="only estimates about this country (ISO 3166-1 alpha-3, e.g. UZB)")
     compare.add_argument("--year", type=int, help="only estimates whose years include this one (and undated ones)")
-    docs = sub.add_parser("docs", help="build a static site of data cards with charts (needs the docs extra)")
-    docs.add_argument("--out", type=Path, required=True)
-    build = sub.add_parser("build", help="build datasets/ from curated/ (source checkout only)")
+    docs = _command(sub, "docs", "build a static site of data cards with charts (needs the docs extra)", "cadata docs --out site")
+    docs.add_argument("--out", type=Path, required=True, help="a new folder for the site")
+    build = _command(sub, "build", "build datasets/ from curated/ (source checkout only)", "cadata build --check")
     build.add_argument("--check", action="store_true", help="only report stale or hand-edited outputs")
     build.add_argument("--root", type=Path, default=None, help="the source checkout (default: this package's)")
     build.add_argument("--dry-run", action="store_true", help="check the curated inputs, write nothing")
@@ -102,33 +130,121 @@ def _parser() -> _Parser:
     return parser
 
 
+def _columns(value: str) -> list[str]:
+    names = [c.strip() for c in value.split(",") if c.strip()]
+    if not names:
+        raise argparse.ArgumentTypeError("give column names separated by commas, e.g. year_start,value")
+    return names
+
+
+def _count(value: str) -> int:
+    try:
+        n = int(value)
+    except ValueError:
+        n = -1
+    if n < 0:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number of rows (0 or more)")
+    return n
+
+
+def _terminal_width() -> int | None:
+    """The terminal's width, or None when stdout is not a terminal (print everything whole)."""
+    return shutil.get_terminal_size().columns if sys.stdout.isatty() else None
+
+
+def _wrap(text: str, width: int | None = None) -> str:
+    """``text`` with each line wrapped to the terminal's width, continuation lines indented as it is."""
+    width = width or shutil.get_terminal_size().columns
+    out = []
+    for line in text.splitlines():
+        indent = line[: len(line) - len(line.lstrip())]
+        bullet = "  " if line.lstrip().startswith("- ") else ""
+        out += textwrap.wrap(line, width, subsequent_indent=indent + bullet, break_on_hyphens=False, break_long_words=False) or [""]
+    return "\n".join(out)
+
+
+#: Cells are cut to no fewer characters than this; beyond that, columns are left out instead.
+_NARROWEST = 12
+
+
+def _fit(cells: list[list[str]], width: int) -> tuple[list[list[str]], int]:
+    """Rows of cells (the header first) cut to fit ``width``: the widest column loses a character
+    (ending in "…") until the table fits or no column is wider than ``_NARROWEST``; then columns at the right are
+    left out. Returns the rows and how many columns were left out."""
+    widths = [max(len(row[i]) for row in cells) for i in range(len(cells[0]))]
+    def total(ws: list[int]) -> int:
+        return sum(ws) + 2 * (len(ws) - 1)
+    while total(widths) > width and max(widths) > _NARROWEST:
+        widest = widths.index(max(widths))
+        widths[widest] -= 1
+    dropped = 0
+    while len(widths) > 1 and total(widths) > width:
+        widths.pop()
+        dropped += 1
+    def cut(text: str, w: int) -> str:
+        return text if len(text) <= w else text[: w - 1] + "\u2026"
+    return [[cut(row[i], w) for i, w in enumerate(widths)] for row in cells], dropped
+
+
+def _table_text(df: Any, width: int | None) -> str:
+    """A DataFrame as aligned text: whole when ``width`` is None, else cut to fit it."""
+    import pandas as pd
+
+    if width is None:
+        with pd.option_context("display.max_rows", None, "display.max_columns", None, "display.width", None, "display.max_colwidth", None):
+            return str(df.to_string(index=False))
+    cells = [[str(c) for c in df.columns]]
+    for row in df.itertuples(index=False):
+        cells.append(["<NA>" if v is None or v is pd.NA or (isinstance(v, float) and v != v) else str(v).replace("\n", " ") for v in row])
+    rows, dropped = _fit(cells, width)
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    numeric = [pd.api.types.is_numeric_dtype(df[c]) and not pd.api.types.is_bool_dtype(df[c]) for c in df.columns[: len(widths)]]
+    lines = ["  ".join(cell.rjust(w) if num else cell.ljust(w) for cell, w, num in zip(r, widths, numeric)).rstrip() for r in rows]
+    if dropped:
+        lines.append(f"({dropped} more column(s) not shown; pick them with --columns, or pipe the output to see it whole)")
+    return "\n".join(lines)
+
+
 def _list() -> int:
     from cadata._catalog import package
 
     resources = package()["resources"]  # each has a name (checked); the rest may be damaged
     width = max((len(r["name"]) for r in resources), default=0)
+    columns = shutil.get_terminal_size().columns
     for r in sorted(resources, key=lambda r: str(r["name"])):
         card = r.get("cadata_card")
         rows = card.get("rows") if isinstance(card, dict) else None
         shown = str(rows) if isinstance(rows, int) and not isinstance(rows, bool) else "?"
         title = r.get("title")
-        print(f"{r['name'].ljust(width)}  {shown.rjust(4)} rows  {title if isinstance(title, str) else ''}")
+        lead = f"{r['name'].ljust(width)}  {shown.rjust(4)} rows  "
+        text = title if isinstance(title, str) else ""
+        if columns - len(lead) >= 20:
+            lines = textwrap.wrap(text, columns - len(lead), break_on_hyphens=False) or [""]
+            print(lead + lines[0], *(" " * len(lead) + line for line in lines[1:]), sep="\n")
+        else:  # too narrow for the title beside the name: below it, indented
+            print(lead.rstrip(), *textwrap.wrap(text, max(columns, 20), initial_indent="    ", subsequent_indent="    "), sep="\n")
     return EXIT_OK
 
 
-def _show(name: str, fmt: str) -> int:
-    from cadata.loading import load
+def _show(name: str, fmt: str, columns: list[str] | None = None, head: int | None = None) -> int:
+    from cadata.loading import load_any
 
-    df = load(name)
+    df = load_any(name)
+    if columns:
+        unknown = [c for c in columns if c not in df.columns]
+        if unknown:
+            raise InvalidArgumentError(
+                f"{name} has no column {', '.join(map(repr, unknown))}; its columns: {', '.join(map(str, df.columns))}"
+            )
+        df = df[columns]
+    if head is not None:
+        df = df.head(head)
     if fmt == "csv":
         sys.stdout.write(df.to_csv(index=False))
     elif fmt == "json":
         sys.stdout.write(df.to_json(orient="records", force_ascii=False, indent=2) + "\n")
     else:
-        import pandas as pd
-
-        with pd.option_context("display.max_rows", None, "display.max_columns", None, "display.width", 200):
-            print(df.to_string(index=False))
+        print(_table_text(df, _terminal_width()))
     return EXIT_OK
 
 
@@ -254,11 +370,11 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "list":
         return _list()
     if args.command == "show":
-        return _show(args.name, args.format)
+        return _show(args.name, args.format, args.columns, args.head)
     if args.command == "info":
         from cadata.cards import info
 
-        print(info(args.name))
+        print(_wrap(str(info(args.name))))
         return EXIT_OK
     if args.command == "validate":
         if args.table is None and args.format == "text" and not args.target and args.against is None:
@@ -269,14 +385,17 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "export":
         from cadata.export import export
 
-        print(_shown(export(args.out, args.format, args.zip, force=args.force)))
+        as_zip = args.zip or args.out.suffix.lower() == ".zip"
+        print(f"writing the data package ({args.format} tables, datapackage.json, README.md, LICENSE.md) "
+              f"to {_shown(args.out)}{' as a zip' if as_zip else ''} ...", file=sys.stderr, flush=True)
+        print(_shown(export(args.out, args.format, as_zip, force=args.force)))
         return EXIT_OK
     if args.command == "fetch":
         from cadata._catalog import list_datasets
         from cadata.packages import fetch
 
         folder = fetch(args.url, refresh=args.refresh, deadline=args.deadline)
-        print(f"{_shown(folder)}: {len(list_datasets(folder))} tables; use cadata.load(name, package={args.url!r})")
+        print(f"{_shown(folder)}: {len(list_datasets(folder))} tables, cached and verified; in Python: cadata.load(name, package={args.url!r})")
         return EXIT_OK
     if args.command == "cite":
         from cadata.citation import cite
@@ -288,7 +407,7 @@ def _run(args: argparse.Namespace) -> int:
 
         found = find(args.text)
         columns = ["fact_id", "indicator", "as_printed", "low", "high", "unit", "iso3", "year_start", "paper_id", "page", "line"]
-        print(found[columns].to_string(index=False) if len(found) else f"no fact mentions {args.text!r}")
+        print(_table_text(found[columns], _terminal_width()) if len(found) else f"no fact mentions {args.text!r}")
         return EXIT_OK
     if args.command == "erratum":
         from cadata.registers import erratum as show
@@ -308,6 +427,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "docs":
         from cadata.site import build_site
 
+        print(f"writing the site (a page per table, with charts) to {_shown(args.out)} ...", file=sys.stderr, flush=True)
         print(_shown(build_site(args.out)))
         return EXIT_OK
     if args.only and not args.dry_run:

@@ -35,9 +35,9 @@ def created() -> str:
 
 def _csv_bytes(name: str) -> bytes:
     from cadata._formulas import describe, formula_cells
-    from cadata.loading import load
+    from cadata.loading import load_any
 
-    frame = load(name)
+    frame = load_any(name)
     if found := formula_cells(frame):
         column, row, value = found[0]
         raise IntegrityError(f"{name}, row {row + 1}, column {column}: {describe(value)} (not exported)")
@@ -49,9 +49,22 @@ def _csv_bytes(name: str) -> bytes:
     return frame.to_csv(index=False, lineterminator="\n").encode("utf-8")
 
 
+def _csv_schema(schema: dict[str, Any]) -> dict[str, Any]:
+    """A schema whose foreign keys reference the ``-csv`` resources (a self-reference stays "")."""
+    keys = []
+    for key in schema.get("foreignKeys", []):
+        reference = dict(key["reference"])
+        if reference.get("resource"):
+            reference["resource"] = f"{reference['resource']}-csv"
+        keys.append({**key, "reference": reference})
+    return {**schema, "foreignKeys": keys} if "foreignKeys" in schema else dict(schema)
+
+
 def _resource(base: dict[str, Any], name: str, fmt: str, data: bytes) -> dict[str, Any]:
     resource = {k: v for k, v in base.items() if k not in ("hash", "cadata_bytes", "path", "format", "mediatype")}
     resource["name"] = name if fmt == "parquet" else f"{name}-csv"
+    if fmt == "csv":  # a CSV resource's foreign keys point at the CSV resources (R reads only those)
+        resource["schema"] = _csv_schema(resource["schema"])
     resource["path"] = f"{name}.{fmt}"
     resource["format"] = fmt
     resource["hash"] = "sha256:" + hashlib.sha256(data).hexdigest()
@@ -90,7 +103,123 @@ def write_package(folder: Path, fmt: Format = "parquet") -> Path:
     descriptor.update(contributors=CONTRIBUTORS, resources=resources)
     path = folder / "datapackage.json"
     path.write_text(json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    (folder / "README.md").write_text(readme(descriptor), encoding="utf-8")
+    (folder / "LICENSE.md").write_text(licence(descriptor), encoding="utf-8")
     return path
+
+
+#: Files an export writes besides the descriptor and the tables.
+EXTRA_FILES = ("README.md", "LICENSE.md")
+
+
+def _text(value: object) -> str:
+    """A descriptor's value as text for the README (another package's may be anything)."""
+    return value if isinstance(value, str) else ""
+
+
+def readme(descriptor: dict[str, Any]) -> str:
+    """The package's README: what it is, how to load it in Python, R and DuckDB, how to cite it."""
+    from cadata.citation import RELEASE_DATE
+
+    resources = descriptor["resources"]
+    csv = next((r for r in resources if r["format"] == "csv"), None)
+    parquet = next((r for r in resources if r["format"] == "parquet"), None)
+    bases = [str(r["path"]).rsplit(".", 1)[0] for r in resources]
+    example = "kz_hotline_reports" if "kz_hotline_reports" in bases else (bases[0] if bases else "TABLE")
+    tables = "\n".join(
+        f"| `{r['path']}` | `{r['name']}` | {r.get('title', '')} |" for r in resources
+    )
+    lines = [
+        f"# {_text(descriptor.get('title')) or _text(descriptor.get('name')) or 'Data package'}",
+        "",
+        _text(descriptor.get("description")),
+        "",
+        f"Version {descriptor['version']}, exported by cadata {__version__} on {descriptor['created']}. "
+        "`datapackage.json` is a Frictionless data package: each table's Table Schema (column types, "
+        "constraints, primary and foreign keys), its data card (`cadata_card`) and its sha256.",
+        "",
+        "## Load it",
+        "",
+        "Python (frictionless, or pandas directly):",
+        "",
+        "```python",
+        "from frictionless import Package",
+        'package = Package("datapackage.json")',
+    ]
+    if csv is not None:
+        lines += ["import pandas as pd", f'df = pd.read_csv("{example}.csv")']
+    if parquet is not None:
+        lines += ["import pandas as pd", f'df = pd.read_parquet("{example}.parquet")']
+    lines += ["```", ""]
+    if csv is not None:
+        lines += [
+            "R (the CSV files: UTF-8, comma, \".\" decimal, empty for missing):",
+            "",
+            "```r",
+            'library(frictionless)',
+            'package <- read_package("datapackage.json")',
+            f'df <- read_resource(package, "{example}-csv")',
+            f'# or, with no package: df <- read.csv("{example}.csv", encoding = "UTF-8")',
+            "```",
+            "",
+        ]
+    else:
+        lines += [
+            "R (the Parquet files; `cadata export --format csv` writes CSV for frictionless-r):",
+            "",
+            "```r",
+            f'df <- arrow::read_parquet("{example}.parquet")',
+            "```",
+            "",
+        ]
+    lines += ["DuckDB:", "", "```sql"]
+    if parquet is not None:
+        lines.append(f"select * from '{example}.parquet';")
+    if csv is not None:
+        lines.append(f"select * from read_csv('{example}.csv');")
+    lines += [
+        "```",
+        "",
+        "## Cite it",
+        "",
+        "Cite the paper a value comes from (each row's `paper_id`; the table `papers` lists them, and "
+        "`cadata cite <table>` prints the citations), and cadata:",
+        "",
+        f"> cadata contributors ({RELEASE_DATE[:4]}). {_text(descriptor.get('title')) or 'cadata'} "
+        f"(Version {descriptor['version']}) [Data set]. Curated from {VOLUME}.",
+        "",
+        "## Licence",
+        "",
+        "See `LICENSE.md`.",
+        "",
+        "## Files",
+        "",
+        "| File | Resource | Title |",
+        "|---|---|---|",
+        tables,
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def licence(descriptor: dict[str, Any]) -> str:
+    """LICENSE.md: the licences the package is released under, and the source's terms."""
+    lines = ["# Licence", "", "The tables of this data package are released under:", ""]
+    for entry in descriptor.get("licenses", []):
+        if isinstance(entry, dict):
+            name = _text(entry.get("name"))
+            lines.append(f"- {_text(entry.get('title')) or name} ({name}): {_text(entry.get('path'))}")
+    lines += [
+        "",
+        "You may share and adapt them for any purpose, giving appropriate credit: cite cadata and the "
+        "source paper of the values you use (README.md, \"Cite it\").",
+        "",
+        "The values, quotes and page references are transcribed from:",
+        "",
+    ]
+    lines += [f"- {_text(s.get('title'))} ({_text(s.get('publisher'))})" for s in descriptor.get("sources", []) if isinstance(s, dict)]
+    lines += ["", "whose text remains under its publisher's terms.", ""]
+    return "\n".join(lines)
 
 
 def _owned(folder: Path) -> set[str] | None:
@@ -108,7 +237,7 @@ def _owned(folder: Path) -> set[str] | None:
     paths = {r.get("path") for r in resources if isinstance(r, dict)}
     if not all(isinstance(p, str) and "/" not in p and "\\" not in p for p in paths):
         return None
-    return {"datapackage.json", *(str(p) for p in paths)}
+    return {"datapackage.json", *EXTRA_FILES, *(str(p) for p in paths)}
 
 
 _HINT = ", or pass --force to replace a folder an earlier `cadata export` wrote"
@@ -125,6 +254,7 @@ def export(out: Path, fmt: Format = "parquet", as_zip: bool = False, force: bool
     from cadata.errors import OutputError
 
     out = out.resolve()
+    as_zip = as_zip or out.suffix.lower() == ".zip"  # `--out x.zip` means a zip, never a folder named x.zip
     refuse_precious(out, "cadata export")
     target = out if not as_zip or out.suffix == ".zip" else out.with_name(out.name + ".zip")
     if as_zip:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, overload
+from typing import TYPE_CHECKING, Any, Literal, cast, overload
 
 from cadata import _catalog, _integrity, _lock, _paths
 from cadata._cache import Lru
@@ -20,6 +20,8 @@ if TYPE_CHECKING:
     import pandas as pd
     import polars as pl
     import pyarrow as pa
+
+    from cadata.tables import TableName
 
 Backend = Literal["pandas", "arrow", "polars"]
 BACKENDS: tuple[Backend, ...] = ("pandas", "arrow", "polars")
@@ -47,12 +49,22 @@ _Key = tuple[str, Path, _catalog.StatKey, _catalog.StatKey]
 _cache: Lru[_Key, _Entry] = Lru(CACHE_SIZE)
 
 
+# A bundled table is named by a TableName (generated from the schemas), so mypy catches a
+# misspelt name; another package (``package=``) may hold any table, so its name is any str.
 @overload
-def load(name: str, backend: Literal["pandas"] = "pandas", package: Package = None) -> pd.DataFrame: ...
+def load(name: TableName, backend: Literal["pandas"] = "pandas", package: None = None) -> pd.DataFrame: ...
 @overload
-def load(name: str, backend: Literal["arrow"], package: Package = None) -> pa.Table: ...
+def load(name: TableName, backend: Literal["arrow"], package: None = None) -> pa.Table: ...
 @overload
-def load(name: str, backend: Literal["polars"], package: Package = None) -> pl.DataFrame: ...
+def load(name: TableName, backend: Literal["polars"], package: None = None) -> pl.DataFrame: ...
+@overload
+def load(name: str, *, package: str | os.PathLike[str]) -> pd.DataFrame: ...
+@overload
+def load(name: str, backend: Literal["pandas"], package: str | os.PathLike[str]) -> pd.DataFrame: ...
+@overload
+def load(name: str, backend: Literal["arrow"], package: str | os.PathLike[str]) -> pa.Table: ...
+@overload
+def load(name: str, backend: Literal["polars"], package: str | os.PathLike[str]) -> pl.DataFrame: ...
 
 
 def load(name: str, backend: Backend = "pandas", package: Package = None) -> pd.DataFrame | pa.Table | pl.DataFrame:
@@ -87,6 +99,12 @@ def load(name: str, backend: Backend = "pandas", package: Package = None) -> pd.
     if entry.frame is None:  # two threads may both build it; either copy is right
         entry.frame = to_frame(entry.resource, entry.path, entry.arrow)
     return entry.frame.copy()
+
+
+def load_any(name: str) -> pd.DataFrame:
+    """``load(name)`` for a name known only at run time (a command-line argument, a foreign
+    key's table): an unknown name raises UnknownDatasetError, which lists close names."""
+    return load(cast("TableName", name))
 
 
 class CadataDeprecationWarning(FutureWarning):

@@ -237,14 +237,14 @@ def build_site(out: Path) -> Path:
     staging = Path(tempfile.mkdtemp(prefix=".cadata-docs-", dir=out.parent))
     try:
         from cadata import site_files
-        from cadata.loading import load
+        from cadata.loading import load_any
 
         (staging / "tables").mkdir()
         (staging / "charts").mkdir()
         package = site_files.write_zip(staging)
         errata = _errata_links()
         names = _catalog.list_datasets()
-        frames = {name: load(name) for name in names}
+        frames = {name: load_any(name) for name in names}
         cards = {name: info(name) for name in names}
         for name in names:
             _paths.child(staging / "tables", f"{name}.html").write_text(_table_page(name, frames[name], errata, staging, package), encoding="utf-8")

@@ -206,7 +206,7 @@ def _check_arguments(indicator: object, iso3: object, year: object, known: Itera
         close = difflib.get_close_matches(indicator, names, n=3, cutoff=0.6) if isinstance(indicator, str) else []
         hint = f"did you mean {', '.join(close)}? " if close else ""
         shown = repr(indicator)[:80]
-        raise CadataError(f"unknown indicator {shown}: {hint}cadata.load('indicators') lists the {len(names)} codes")
+        raise CadataError(f"unknown indicator {shown}: {hint}`cadata show indicators` (Python: cadata.load('indicators')) lists the {len(names)} codes")
     if iso3 is not None and (not isinstance(iso3, str) or not re.fullmatch(r"[A-Za-z]{3}", iso3)):
         raise CadataError(f"iso3 must be an ISO 3166-1 alpha-3 code such as 'UZB', not {repr(iso3)[:40]}")
     if year is not None and (isinstance(year, bool) or not isinstance(year, int) or not 1000 <= year <= 2100):

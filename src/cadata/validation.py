@@ -151,9 +151,9 @@ def contract_failures(name: str, frame: pd.DataFrame, tables: Mapping[str, pd.Da
         if other in given:
             others[other] = _typed(other, given[other])
         else:
-            from cadata.loading import load
+            from cadata.loading import load_any
 
-            others[other] = load(other)
+            others[other] = load_any(other)
     typed, failures = coerce_frame(frame, schema)
     return failures + check_frame(name, schema, typed, others)
 

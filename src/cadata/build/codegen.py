@@ -130,9 +130,11 @@ def render(schemas: dict[str, dict[str, Any]], cards: dict[str, dict[str, Any]])
         models += "".join(_field(f, name) for f in schemas[name]["fields"])
         models += _config(schemas[name])
     tables = HEADER.format(doc="Typed loaders, one per table: ``cadata.<name>()`` is ``cadata.load(\"<name>\")``.")
-    tables += "\nfrom __future__ import annotations\n\nfrom typing import TYPE_CHECKING, cast\n\nfrom cadata.loading import load\n"
+    tables += "\nfrom __future__ import annotations\n\nfrom typing import TYPE_CHECKING, Literal, cast\n\nfrom cadata.loading import load\n"
     tables += "\nif TYPE_CHECKING:\n    from pandera.typing import DataFrame\n\n"
     tables += "".join(f"    from cadata.models import {class_name(n)}\n" for n in names)
+    tables += "\n#: The name of a table of the bundled package: mypy rejects ``cadata.load(\"kz_hotline_reprts\")``.\n"
+    tables += "TableName = Literal[\n" + "".join(f"    {n!r},\n" for n in names) + "]\n"
     tables += "\n__all__ = [\n" + "".join(f"    {n!r},\n" for n in names) + "]\n"
     for name in names:
         cls = class_name(name)

@@ -117,6 +117,11 @@ def _text(value: object) -> str:
     return value if isinstance(value, str) else ""
 
 
+def _items(value: object) -> list[Any]:
+    """A descriptor's list, or none (another package's may hold anything there)."""
+    return value if isinstance(value, list) else []
+
+
 def readme(descriptor: dict[str, Any]) -> str:
     """The package's README: what it is, how to load it in Python, R and DuckDB, how to cite it."""
     from cadata.citation import RELEASE_DATE
@@ -205,7 +210,7 @@ def readme(descriptor: dict[str, Any]) -> str:
 def licence(descriptor: dict[str, Any]) -> str:
     """LICENSE.md: the licences the package is released under, and the source's terms."""
     lines = ["# Licence", "", "The tables of this data package are released under:", ""]
-    for entry in descriptor.get("licenses", []):
+    for entry in _items(descriptor.get("licenses")):
         if isinstance(entry, dict):
             name = _text(entry.get("name"))
             lines.append(f"- {_text(entry.get('title')) or name} ({name}): {_text(entry.get('path'))}")
@@ -217,7 +222,7 @@ def licence(descriptor: dict[str, Any]) -> str:
         "The values, quotes and page references are transcribed from:",
         "",
     ]
-    lines += [f"- {_text(s.get('title'))} ({_text(s.get('publisher'))})" for s in descriptor.get("sources", []) if isinstance(s, dict)]
+    lines += [f"- {_text(s.get('title'))} ({_text(s.get('publisher'))})" for s in _items(descriptor.get("sources")) if isinstance(s, dict)]
     lines += ["", "whose text remains under its publisher's terms.", ""]
     return "\n".join(lines)
 

@@ -8,6 +8,8 @@ and DuckDB all start from it). Tables read are kept in a thread-safe LRU cache o
 
 from __future__ import annotations
 
+import functools
+
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, cast, overload
@@ -111,14 +113,22 @@ class CadataDeprecationWarning(FutureWarning):
     """A table name that still loads but will be removed: the message names its replacement."""
 
 
+@functools.cache
+def _deprecated() -> dict[str, Any]:
+    """deprecated.json, read once: the tables merged into facts, by name."""
+    import json
+
+    data: dict[str, Any] = json.loads((Path(__file__).parent / "deprecated.json").read_text(encoding="utf-8"))
+    return data
+
+
 def _deprecated_facts(name: str) -> list[str] | None:
     """The fact ids a table merged into facts became (warning that it did), or None for any other name."""
-    import json
     import warnings
 
     from cadata import __version__
 
-    entry = json.loads((Path(__file__).parent / "deprecated.json").read_text(encoding="utf-8")).get(name)
+    entry = _deprecated().get(name)
     if not isinstance(entry, dict):
         return None
     warnings.warn(

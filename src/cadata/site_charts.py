@@ -2,8 +2,12 @@
 
 ``chart(name, frame, schema)`` returns ``(svg, caption)`` or ``(None, reason)``:
 
+- shares that are parts of a whole (percent rows whose categories add up to 100 in each year or
+  country) are stacked bars, one bar per whole (``cadata.site_bars``);
 - a yearly series (three or more single years, one number per series and year) is a line
   per series (the dimension columns, or the indicator);
+- other shares, and a study's counts broken down by a dimension and its categories, are grouped
+  bars from 0 (``cadata.site_bars``);
 - anything else with numbers is a range plot, one line per printed number, grouped by what
   it is about (country, dimension, indicator): a range is a bar from low to high, a single
   number a dot (a share a bar from 0), "over n" an open arrow to the right, "up to n" an open
@@ -28,6 +32,7 @@ COLOURS = ["#3b6ea5", "#c0504d", "#5f8f2f", "#8064a2", "#d9822b", "#2b8c9b", "#7
 OPEN_COLOUR = "#c0504d"
 MAX_INDICATORS = 12  # more than this on one axis is a register, not a chart
 MAX_ROWS = 80
+DATE_UNITS = ("calendar_year",)
 
 
 def _num(value: Any) -> float | None:
@@ -79,7 +84,9 @@ def chart(name: str, frame: pd.DataFrame, schema: dict[str, Any]) -> tuple[str |
     numeric = [r for r in rows if _num(r.get("low")) is not None or _num(r.get("high")) is not None]
     if not numeric:
         return None, f"No chart: no row of {name} prints a number (the printed words are in the table below)."
-    units = sorted({_text(r.get("unit")) for r in numeric}, key=lambda u: (-sum(_text(r.get("unit")) == u for r in numeric), u))
+    # the unit most rows share; a date (calendar_year) only when nothing else is printed: dates are not a quantity axis
+    units = sorted({_text(r.get("unit")) for r in numeric},
+                   key=lambda u: (u in DATE_UNITS, -sum(_text(r.get("unit")) == u for r in numeric), u))
     unit = units[0]
     chosen = [r for r in rows if _text(r.get("unit")) == unit]
     indicators = sorted({_text(r.get("indicator")) for r in chosen})
@@ -96,11 +103,30 @@ def chart(name: str, frame: pd.DataFrame, schema: dict[str, Any]) -> tuple[str |
     several = len(indicators) > 1
     years = {r.get("year_start") for r in chosen if r.get("year_start") is not None and r.get("year_start") == r.get("year_end")}
     keys = [(_label(r, dims, several), r.get("year_start")) for r in chosen]
-    if len(years) >= 3 and len(set(keys)) == len(keys) and all(r.get("year_start") in years for r in chosen):
+    from cadata import site_bars
+
+    split = site_bars.partition(chosen, dims) if unit == "percent" else None
+    if split is not None:
+        svg, caption = site_bars.stacked(chosen, split[0], split[1], unit)
+    elif len(years) >= 3 and len(set(keys)) == len(keys) and all(r.get("year_start") in years for r in chosen):
         svg, caption = _lines(chosen, dims, several, unit)
+    elif unit == "percent" and len(chosen) >= 2:
+        svg, caption = site_bars.grouped(chosen, dims, several, unit, share=True)
+    elif _breakdown(chosen, dims, several):
+        svg, caption = site_bars.grouped(chosen, dims, several, unit, share=False)
     else:
         svg, caption = _ranges(chosen, dims, several, unit)
     return svg, caption + other
+
+
+def _breakdown(rows: list[dict[str, Any]], dims: list[str], several: bool) -> bool:
+    """Counts of one indicator split by a dimension and a sub-dimension (a study's breakdown: two or
+    more rows per value of the first dimension), each from one source: grouped bars, not a range plot."""
+    real = [d for d in dims if d != "-no-country"]
+    if several or len(real) < 2 or len({_source(r) for r in rows}) > 1:
+        return False
+    groups = {_text(r.get(real[0])) for r in rows}
+    return len(rows) >= 2 * len(groups)
 
 
 # --- line chart ---------------------------------------------------------------------------------

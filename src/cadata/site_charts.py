@@ -76,6 +76,10 @@ def chart(name: str, frame: pd.DataFrame, schema: dict[str, Any]) -> tuple[str |
     """The chart of a table as inline SVG and its caption (also its alt text), or None and the
     reason the table has no chart."""
     if not holds_observations(schema):
+        from cadata import site_timeline
+
+        if site_timeline.dated(schema):
+            return site_timeline.timeline(name, frame)
         return None, (
             f"No chart: {name} is a register (its rows are texts, codes and references, not printed "
             "quantities on a common axis); its rows are listed below."

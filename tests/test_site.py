@@ -7,24 +7,21 @@ import json
 import os
 import re
 import shutil
-import subprocess
+from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import unquote
+from urllib.parse import unquote, urlparse
 
 import pytest
 
 import cadata
 from cadata.cli import main
+from tests.cdp import Browser
 
 ROOT = Path(__file__).resolve().parent.parent
 #: Where the render test writes its screenshots, so that a person can look.
 SCREENSHOTS = Path(os.environ.get("CADATA_SCREENSHOTS", ROOT / "build" / "site-screenshots"))
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                  "--hide-scrollbars", "--mute-audio"]
-BROWSER_TIMEOUT = 90  # seconds per page, an upper bound; a page takes about two
 SHOT_PAGES = ["index.html", "tables/fighter_estimates.html", "tables/kz_hotline_report_shares.html", "tables/kg_fighter_study_profile.html"]
-WIDTHS = {"375": "375,1400", "1280": "1280,1400"}
+WIDTHS = {375: 1600, 1280: 1400}  # px wide: px high
 #: (query, a table the search must list first or among the first three)
 QUERIES = [("hotline reports", "kz_hotline_reports"), ("foreign fighters Soufan", "fighter_estimates"), ("budget field operations", "osce_field_operations_budget_2017")]
 
@@ -37,7 +34,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _pages(site: Path) -> list[Path]:
-    return [site / "index.html", *sorted((site / "tables").glob("*.html")), *sorted((site / "compare").glob("*.html"))]
+    return [site / "index.html", *sorted((site / "tables").glob("*.html")), *sorted((site / "compare").glob("*.html")),
+            *sorted((site / "source").glob("*.html"))]
 
 
 def test_every_table_has_a_page_listed_in_the_index(site: Path) -> None:
@@ -131,17 +129,17 @@ def test_estimates_side_by_side_have_a_chart_per_indicator_and_country(site: Pat
 
 # --- in a real browser ------------------------------------------------------------------------
 
-#: Injected first into a copy of each page: records script errors, then (on load) the images and
-#: charts that did not load or have no size, and the search results.
-CHECK = """<script>window.__e=[];window.addEventListener('error',function(e){__e.push(String(e.message||(e.target&&(e.target.src||e.target.href))))},true);
-(function(){var c=console.error;console.error=function(){__e.push([].join.call(arguments,' '));c.apply(console,arguments);};})();
-window.addEventListener('load',function(){var bad=[],n=0;document.querySelectorAll('img,svg.chart').forEach(function(x){n++;var r=x.getBoundingClientRect();
+#: Evaluated in each loaded page: the images and charts without a size (or not loaded), the
+#: number of charts, every link's resolved URL, the ids, and the page's text.
+INSPECT = """(function(){var bad=[],n=0;document.querySelectorAll('img,svg.chart').forEach(function(x){n++;var r=x.getBoundingClientRect();
 if(!(r.width>0&&r.height>0)||(x.tagName==='IMG'&&!(x.complete&&x.naturalWidth>0)))bad.push(x.getAttribute('src')||'inline chart');});
-var hits=[].map.call(document.querySelectorAll('#results a'),function(a){return a.getAttribute('data-table');});
-var p=document.createElement('pre');p.id='cadata-check';p.textContent=JSON.stringify({errors:__e,bad:bad,charts:n,hits:hits,text:document.body.innerText.length});document.body.appendChild(p);});</script>"""
+return {bad:bad,charts:n,links:[].map.call(document.querySelectorAll('a[href]'),function(a){return a.href;}),
+ids:[].map.call(document.querySelectorAll('[id]'),function(e){return e.id;}),text:document.body.innerText};})()"""
+HITS = "[].map.call(document.querySelectorAll('#results a'),function(a){return a.getAttribute('data-table');})"
+TAB, ENTER, DOWN = ("Tab", "Tab", 9), ("Enter", "Enter", 13), ("ArrowDown", "ArrowDown", 40)
 
 
-def _chromium() -> str | None:
+def _chromium() -> str:
     found = next((p for p in (shutil.which("chromium"), shutil.which("chromium-browser"), shutil.which("google-chrome")) if p), None)
     if found is None and os.environ.get("CI") == "true":
         pytest.fail("Chromium is not installed: .ci/run installs it (apt-get install -y chromium); CI does not skip the render test")
@@ -150,58 +148,77 @@ def _chromium() -> str | None:
     return found
 
 
-def _run(browser: str, profile: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([browser, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", "--enable-logging=stderr", "--v=0", *args],
-                          capture_output=True, text=True, timeout=BROWSER_TIMEOUT)
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Browser]:
+    """One headless Chromium for every page, driven over the DevTools protocol."""
+    running = Browser(_chromium(), tmp_path_factory.mktemp("chromium-profile"))
+    running.send("Emulation.setDeviceMetricsOverride", width=1280, height=1400, deviceScaleFactor=1, mobile=False)
+    yield running
+    running.close()
 
 
-def _check(browser: str, site: Path, page: Path, tmp: Path, fragment: str = "") -> dict[str, object]:
-    copy = page.with_name(f"_check_{page.name}")
-    copy.write_text(page.read_text(encoding="utf-8").replace("<head>", "<head>" + CHECK, 1), encoding="utf-8")
-    try:
-        result = _run(browser, tmp / "profile", "--window-size=1280,1400", "--dump-dom", copy.as_uri() + fragment)
-    finally:
-        copy.unlink()
-    found = re.search(r'<pre id="cadata-check">(.*?)</pre>', result.stdout, re.S)
-    assert found, (page, result.stderr[-2000:])
-    report: dict[str, object] = json.loads(html_unescape(found.group(1)))
-    report["console"] = [line for line in result.stderr.splitlines() if ":CONSOLE" in line]
-    report["dom"] = result.stdout
-    return report
-
-
-def test_chromium_renders_every_page_without_errors(site: Path, tmp_path: Path) -> None:
-    browser = _chromium()
-    assert browser is not None
-    for page in _pages(site):
-        report = _check(browser, site, page, tmp_path)
-        assert report["errors"] == [] and report["console"] == [], (page, report["errors"], report["console"])
+def test_chromium_renders_every_page_without_errors(site: Path, browser: Browser) -> None:
+    pages = _pages(site)
+    ids: dict[Path, set[str]] = {}
+    links: list[tuple[Path, str]] = []
+    for page in pages:
+        browser.open(page.as_uri())
+        report = browser.evaluate(INSPECT)
+        errors = browser.errors()  # console errors, exceptions and failed loads, read over the DevTools protocol
+        assert errors == [], (page, errors)
         assert report["bad"] == [], (page, report["bad"])  # every image and chart loaded, with a size
+        ids[page.resolve()] = set(report["ids"])
+        links += [(page, link) for link in report["links"]]
         if page.parent.name == "tables":
             name = page.stem
-            assert f"{cadata.info(name).rows} rows" in str(report["dom"]), name
+            assert f"{cadata.info(name).rows} rows" in report["text"], name  # the rendered text holds the row count
             has_chart = 'class="chart"' in page.read_text(encoding="utf-8")
             assert report["charts"] == (1 if has_chart else 0), name
+            assert has_chart or "No chart:" in report["text"], name
+    assert len(ids) == len(pages) and links
+    for page, link in links:  # every internal link resolves: its file exists, its fragment is an id of the page
+        url = urlparse(link)
+        assert url.scheme == "file", (page, link)  # offline: nothing outside the site
+        target = Path(unquote(url.path)).resolve()
+        assert target.is_file(), (page, link)
+        if url.fragment and target.suffix == ".html" and not url.fragment.startswith("q="):
+            assert unquote(url.fragment) in ids[target], (page, link)
 
 
-def test_chromium_search_finds_the_expected_table(site: Path, tmp_path: Path) -> None:
-    browser = _chromium()
-    assert browser is not None
+def test_chromium_search_by_keyboard_finds_the_expected_table(site: Path, browser: Browser) -> None:
     for query, table in QUERIES:
-        report = _check(browser, site, site / "index.html", tmp_path, "#q=" + query.replace(" ", "+"))
-        hits = report["hits"]
-        assert isinstance(hits, list) and table in hits[:3], (query, hits)
-        assert report["errors"] == [] and report["console"] == []
+        browser.open((site / "index.html").as_uri())
+        for _ in range(10):  # the search box is reached with Tab, as a keyboard user does
+            browser.key(*TAB)
+            if browser.evaluate("document.activeElement.id") == "search":
+                break
+        assert browser.evaluate("document.activeElement.id") == "search", "Tab never reaches the search box"
+        browser.type_text(query)
+        hits = browser.evaluate(HITS)
+        assert table in hits[:3], (query, hits)
+        browser.key(*DOWN)  # into the results, then Enter opens the first one
+        assert browser.evaluate("document.activeElement.getAttribute('data-table')") == hits[0]
+        browser.events = [e for e in browser.events if e.get("method") != "Page.loadEventFired"]
+        browser.key(*ENTER)
+        browser.wait_for("Page.loadEventFired")
+        assert browser.evaluate("location.pathname").endswith(f"/tables/{hits[0]}.html"), query
+        assert browser.errors() == [], query
 
 
-def test_chromium_screenshots_at_phone_and_desktop_width(site: Path, tmp_path: Path) -> None:
-    browser = _chromium()
-    assert browser is not None
+def test_chromium_screenshots_at_phone_and_desktop_width(site: Path, browser: Browser) -> None:
     shutil.rmtree(SCREENSHOTS, ignore_errors=True)
     SCREENSHOTS.mkdir(parents=True)
-    for page in SHOT_PAGES:
-        for width, size in WIDTHS.items():
-            shot = SCREENSHOTS / f"{Path(page).stem}-{width}.png"
-            result = _run(browser, tmp_path / "profile", f"--window-size={size}", f"--screenshot={shot}", (site / page).as_uri())
-            assert shot.is_file() and shot.stat().st_size > 10_000, result.stderr[-2000:]
+    try:
+        for width, height in WIDTHS.items():
+            browser.send("Emulation.setDeviceMetricsOverride", width=width, height=height, deviceScaleFactor=1, mobile=width < 600)
+            for page in SHOT_PAGES:
+                browser.open((site / page).as_uri())
+                # readable at this width: nothing but the charts' and tables' own scroll boxes is wider than the window
+                wide = browser.evaluate("document.documentElement.scrollWidth")
+                assert wide <= width, (page, width, wide)
+                shot = SCREENSHOTS / f"{Path(page).stem}-{width}.png"
+                browser.screenshot(shot, width, height)
+                assert shot.stat().st_size > 10_000, shot
+    finally:
+        browser.send("Emulation.setDeviceMetricsOverride", width=1280, height=1400, deviceScaleFactor=1, mobile=False)
     print(f"screenshots in {SCREENSHOTS}")

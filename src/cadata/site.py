@@ -33,7 +33,7 @@ th{background:#f3f3f3}code,pre{background:#f6f6f6}pre{padding:.75rem;overflow-x:
 .scroll{overflow-x:auto;max-width:100%}img,svg.chart{max-width:100%;height:auto;border:1px solid #eee}nav a{margin-right:1rem}
 figure{margin:1rem 0}figcaption{font-size:.9rem;color:#444}.why{background:#f7f4e8;padding:.5rem .75rem;border-left:3px solid #c9b458}
 .search{margin:1rem 0}.search input{font-size:1rem;padding:.4rem;width:min(30rem,100%)}#results a:focus,a:focus{outline:2px solid #3b6ea5}
-.sha{font-size:.7rem;word-break:break-all}.downloads li{margin:.3rem 0}tr:target{background:#fff3b0}
+.sha{font-size:.7rem;word-break:break-all}table.source td.src{white-space:pre-wrap;font-family:ui-monospace,monospace}td.ln a{color:#777}tr:target td{background:#fff3b0}.downloads li{margin:.3rem 0}tr:target{background:#fff3b0}
 @media (max-width:600px){body{padding:0 .5rem}svg.chart{min-width:600px;max-width:none}table{font-size:.75rem}h1{font-size:1.4rem}}
 """
 
@@ -100,8 +100,12 @@ def _errata_links() -> dict[tuple[str, str], list[str]]:
     return links
 
 
-def _evidence(name: str, frame: pd.DataFrame, card: DatasetInfo, errata: dict[tuple[str, str], list[str]]) -> str:
-    """Every row with its printed page, line and verbatim quote; errata linked both ways."""
+def _evidence(name: str, frame: pd.DataFrame, card: DatasetInfo, errata: dict[tuple[str, str], list[str]],
+              starts: list[tuple[int, int]] | None) -> str:
+    """Every row with its printed page, line and verbatim quote (linked to the line on its source
+    page when the site has them); errata linked both ways."""
+    from cadata import site_source
+
     keys = [k for k in card.primary_key if k in frame.columns]
     shown = [c for c in ("as_printed", "place", "attributed_to") if c in frame.columns]
     head = "".join(f"<th>{c}</th>" for c in ["row", *shown, "printed page, line", "quote", "errata"])
@@ -111,8 +115,11 @@ def _evidence(name: str, frame: pd.DataFrame, card: DatasetInfo, errata: dict[tu
         key = row_key(row, keys)
         where = ""
         if row.get("paper_id") is not None:
-            where = (f"<a href=\"papers.html#{anchor(str(row['paper_id']))}\">{html.escape(str(row['paper_id']))}</a>, "
-                     f"p.&nbsp;{_cell(row.get('page'))}, line&nbsp;{_cell(row.get('line'))}")
+            spot = f"p.&nbsp;{_cell(row.get('page'))}, line&nbsp;{_cell(row.get('line'))}"
+            target = site_source.href(row.get("line"), starts)
+            if target is not None:
+                spot = f"<a href=\"{target}\">{spot}</a>"
+            where = f"<a href=\"papers.html#{anchor(str(row['paper_id']))}\">{html.escape(str(row['paper_id']))}</a>, {spot}"
         links = " ".join(f"<a href=\"errata.html#{anchor(e)}\">{e}</a>" for e in errata.get((name, key), []))
         if name == "errata" and row.get("affected_rows"):
             targets = []
@@ -124,11 +131,13 @@ def _evidence(name: str, frame: pd.DataFrame, card: DatasetInfo, errata: dict[tu
         cells = "".join(f"<td>{_cell(row.get(c))}</td>" for c in shown)
         body.append(f"<tr id=\"row-{html.escape(key.replace(' ', '_'))}\"><td><a href=\"#{anchor(key)}\">{html.escape(key)}</a></td>{cells}"
                     f"<td>{where}</td><td>{_cell(row.get('quote'))}</td><td>{links}</td></tr>")
-    return (f"<h2 id=\"evidence\">Evidence: all {len(frame)} rows, where each is printed</h2>"
+    absent = "" if starts is not None or "line" not in frame.columns else f"<p class=\"why\">{html.escape(site_source.why_absent() or '')}</p>"
+    return (f"<h2 id=\"evidence\">Evidence: all {len(frame)} rows, where each is printed</h2>{absent}"
             f"<div class=\"scroll\"><table><tr>{head}</tr>{''.join(body)}</table></div>")
 
 
-def _table_page(name: str, frame: pd.DataFrame, errata: dict[tuple[str, str], list[str]], folder: Path, package: tuple[str, str]) -> str:
+def _table_page(name: str, frame: pd.DataFrame, errata: dict[tuple[str, str], list[str]], folder: Path, package: tuple[str, str],
+                starts: list[tuple[int, int]] | None) -> str:
     from cadata import site_charts, site_files
 
     card = info(name)
@@ -160,7 +169,7 @@ def _table_page(name: str, frame: pd.DataFrame, errata: dict[tuple[str, str], li
             keys = [k for k in card.primary_key if k in frame.columns]
             parts.append(f"<h2>Conflicts and notes in the rows ({len(noted)})</h2>" + _table(noted[[*keys, "as_printed", "note", "line"] if "as_printed" in frame.columns else [*keys, "note", "line"]]))
     parts.append("<h2>Columns</h2>" + _schema(card))
-    parts.append(_evidence(name, frame, card, errata))
+    parts.append(_evidence(name, frame, card, errata, starts))
     parts.append(f"<h2>All {len(frame)} rows</h2>" + _table(frame))
     parts.append(f"<h2>How to cite</h2><pre>{html.escape(cite(name, 'plain'))}</pre><pre>{html.escape(cite(name, 'bibtex'))}</pre>")
     parts.append(f"<p>Load it: <code>cadata.load(\"{name}\")</code> &middot; <code>cadata info {name}</code> &middot; <code>cadata cite {name} --format bibtex</code></p>")
@@ -201,6 +210,21 @@ def _index(frames: dict[str, pd.DataFrame], cards: dict[str, DatasetInfo]) -> st
         parts.append(f"<li id=\"country-{iso3}\"><strong>{iso3}</strong>: {links}</li>")
     parts.append("</ul>")
     return "".join(parts)
+
+
+def _citing(frames: dict[str, pd.DataFrame], cards: dict[str, DatasetInfo]) -> dict[int, list[tuple[str, str, str]]]:
+    """Source line -> (table, row key, row anchor) of every row that cites it."""
+    citing: dict[int, list[tuple[str, str, str]]] = {}
+    for name, frame in frames.items():
+        if "line" not in frame.columns:
+            continue
+        keys = [k for k in cards[name].primary_key if k in frame.columns]
+        for record in frame.astype(object).where(frame.notna(), None).to_dict(orient="records"):
+            row = {str(k): v for k, v in record.items()}
+            if isinstance(row.get("line"), int | float):
+                key = row_key(row, keys)
+                citing.setdefault(int(row["line"]), []).append((name, key, anchor(key)))
+    return citing
 
 
 #: Written into every site: the files it holds, so that a later `cadata docs` knows what it may replace.
@@ -246,14 +270,23 @@ def build_site(out: Path) -> Path:
         names = _catalog.list_datasets()
         frames = {name: load_any(name) for name in names}
         cards = {name: info(name) for name in names}
+        from cadata import site_source
+
+        starts = site_source.page_starts() if site_source.why_absent() is None else None
         for name in names:
-            _paths.child(staging / "tables", f"{name}.html").write_text(_table_page(name, frames[name], errata, staging, package), encoding="utf-8")
+            _paths.child(staging / "tables", f"{name}.html").write_text(_table_page(name, frames[name], errata, staging, package, starts), encoding="utf-8")
+        source_note = html.escape(site_source.why_absent() or "")
+        if starts is not None:
+            pages = site_source.write(staging, starts, _citing(frames, cards), _page)
+            source_note = (f"<a href=\"source/page-{pages[0]}.html\">The volume's text, page by page</a> ({len(pages)} printed pages, "
+                           "every line a link target, with the rows that cite it).")
         site_files.write_search([site_files.search_entry(cards[n], frames[n]) for n in names], staging)
         index = (
             f"<h1>cadata {__version__}: tables on security in Central Asia</h1>"
             "<p>Curated, validated tables from the OSCE volume <em>New Challenges and Approaches to Regional and "
             "Global Security in Central Asia</em>. Every row carries its paper, printed page, source line and a verbatim quote. "
             f"{len(names)} tables; every page has a chart (or says why not), its evidence and its downloads.</p>"
+            f"<p>{source_note}</p>"
             f"<p><a href=\"{package[0]}\" download>Download the whole package (zip)</a> <code class=\"sha\">sha256 {package[1]}</code></p>"
             + _index(frames, cards)
         )

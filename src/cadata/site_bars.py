@@ -81,9 +81,9 @@ def stacked(rows: list[dict[str, Any]], part: str, whole_keys: list[str], unit: 
         missing: list[str] = []
         by_part = {_text(r.get(part)): r for r in members}
         for p in parts:
-            r = by_part.get(p)
-            if r is None:
+            if p not in by_part:
                 continue
+            r = by_part[p]
             low, high = _num(r.get("low")), _num(r.get("high"))
             title = f"<title>{html.escape(_hover(r, p + ', ' + whole))}</title>"
             if low is None or high is None or low != high:

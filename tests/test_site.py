@@ -74,10 +74,11 @@ def html_unescape(text: str) -> str:
 def test_every_table_page_has_a_chart_chosen_by_its_model_or_says_why(site: Path) -> None:
     for name in cadata.list_datasets():
         page = (site / "tables" / f"{name}.html").read_text(encoding="utf-8")
-        charted = '<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img"' in page
+        charted = '<svg xmlns="http://www.w3.org/2000/svg" class="chart wide" role="img"' in page
+        assert charted == ('<svg xmlns="http://www.w3.org/2000/svg" class="chart narrow" role="img"' in page), name  # and one for phones
         assert charted != ('<p class="why">No chart:' in page), name
         if charted:
-            assert re.search(r'class="chart" role="img"[^>]* aria-label="[^"]{40,}"', page), name  # alt text
+            assert re.search(r'class="chart wide" role="img"[^>]* aria-label="[^"]{40,}"', page), name  # alt text
     page = {n: (site / "tables" / f"{n}.html").read_text(encoding="utf-8") for n in ("kz_hotline_reports", "fighter_estimates", "papers")}
     assert "Line chart" in page["kz_hotline_reports"] and "<polyline" in page["kz_hotline_reports"]
     fighters = page["fighter_estimates"]
@@ -130,8 +131,8 @@ def test_estimates_side_by_side_have_a_chart_per_indicator_and_country(site: Pat
 # --- in a real browser ------------------------------------------------------------------------
 
 #: Evaluated in each loaded page: the images and charts without a size (or not loaded), the
-#: number of charts, every link's resolved URL, the ids, and the page's text.
-INSPECT = """(function(){var bad=[],n=0;document.querySelectorAll('img,svg.chart').forEach(function(x){n++;var r=x.getBoundingClientRect();
+#: number of charts shown (a page holds a wide chart and a narrow one for phones; CSS shows one), every link's resolved URL, the ids, and the page's text.
+INSPECT = """(function(){var bad=[],n=0;document.querySelectorAll('img,svg.chart').forEach(function(x){if(getComputedStyle(x).display==='none')return;n++;var r=x.getBoundingClientRect();
 if(!(r.width>0&&r.height>0)||(x.tagName==='IMG'&&!(x.complete&&x.naturalWidth>0)))bad.push(x.getAttribute('src')||'inline chart');});
 return {bad:bad,charts:n,links:[].map.call(document.querySelectorAll('a[href]'),function(a){return a.href;}),
 ids:[].map.call(document.querySelectorAll('[id]'),function(e){return e.id;}),text:document.body.innerText};})()"""
@@ -172,7 +173,7 @@ def test_chromium_renders_every_page_without_errors(site: Path, browser: Browser
         if page.parent.name == "tables":
             name = page.stem
             assert f"{cadata.info(name).rows} rows" in report["text"], name  # the rendered text holds the row count
-            has_chart = 'class="chart"' in page.read_text(encoding="utf-8")
+            has_chart = 'class="chart wide"' in page.read_text(encoding="utf-8")
             assert report["charts"] == (1 if has_chart else 0), name
             assert has_chart or "No chart:" in report["text"], name
     assert len(ids) == len(pages) and links
@@ -216,6 +217,10 @@ def test_chromium_screenshots_at_phone_and_desktop_width(site: Path, browser: Br
                 # readable at this width: nothing but the charts' and tables' own scroll boxes is wider than the window
                 wide = browser.evaluate("document.documentElement.scrollWidth")
                 assert wide <= width, (page, width, wide)
+                report = browser.evaluate(INSPECT)
+                assert report["bad"] == [] and report["charts"] == (0 if page == "index.html" else 1), (page, width, report["bad"])
+                shown = browser.evaluate("[].map.call(document.querySelectorAll('svg.chart'),function(x){return getComputedStyle(x).display==='none'?'':x.getAttribute('class');}).join(' ').trim()")
+                assert page == "index.html" or shown == ("chart narrow" if width < 600 else "chart wide"), (page, width, shown)
                 shot = SCREENSHOTS / f"{Path(page).stem}-{width}.png"
                 browser.screenshot(shot, width, height)
                 assert shot.stat().st_size > 10_000, shot

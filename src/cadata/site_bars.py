@@ -18,7 +18,7 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from cadata.site_charts import COLOURS, OPEN_COLOUR, _arrow, _axes_x, _fmt, _hover, _label, _num, _svg, _text
+from cadata.site_charts import COLOURS, NARROW, OPEN_COLOUR, _arrow, _axes_x, _fmt, _hover, _label, _num, _svg, _text
 
 #: A whole whose printed parts add up to 100 within this (rounding in the source) is a partition.
 PARTITION_TOLERANCE = 1.5
@@ -50,8 +50,8 @@ def partition(rows: list[dict[str, Any]], dims: list[str]) -> tuple[str, list[st
     return None
 
 
-def stacked(rows: list[dict[str, Any]], part: str, whole_keys: list[str], unit: str) -> tuple[str, str]:
-    """One bar per whole (0-100), one segment per part."""
+def stacked(rows: list[dict[str, Any]], part: str, whole_keys: list[str], unit: str, narrow: bool = False) -> tuple[str, str]:
+    """One bar per whole (0-100), one segment per part; narrow: for phones, the legend in one column."""
     def whole_of(r: dict[str, Any]) -> str:
         return " / ".join(_text(r.get(c)) for c in whole_keys) or "all"
 
@@ -65,10 +65,10 @@ def stacked(rows: list[dict[str, Any]], part: str, whole_keys: list[str], unit: 
     totals = {p: sum(_num(r.get("low")) or 0.0 for r in rows if _text(r.get(part)) == p) for p in parts}
     parts.sort(key=lambda p: -totals[p])
     colour = {p: COLOURS[k % len(COLOURS)] for k, p in enumerate(parts)}
-    width, left, plot_w, plot_top, bar_h, gap = 960, 90, 560, 24, 26, 10
-    legend_x = left + plot_w + 30
+    width, left, plot_w, plot_top, bar_h, gap = (NARROW, 44, 320, 24, 24, 10) if narrow else (720, 70, 600, 24, 26, 10)
     plot_h = len(wholes) * (bar_h + gap)
-    height = max(plot_top + plot_h + 44, plot_top + 18 * len(parts) + 20)
+    legend_top, columns = plot_top + plot_h + 52, 1 if narrow else 3  # the legend under the bars
+    height = legend_top + 18 * -(-len(parts) // columns) + 8
 
     def x(value: float) -> float:
         return left + value / 100.0 * plot_w
@@ -95,22 +95,23 @@ def stacked(rows: list[dict[str, Any]], part: str, whole_keys: list[str], unit: 
                 out.append(f'<text x="{x(at) + w / 2:.1f}" y="{y + bar_h / 2 + 4:.1f}" text-anchor="middle" font-size="10" fill="#fff">{_fmt(low)}{title}</text>')
             at += low
         if missing:
-            out.append(f'<text x="{x(max(at, 100.0)) + 6:.1f}" y="{y + bar_h / 2 + 4:.1f}" font-size="10" font-style="italic" fill="#777">'
+            out.append(f'<text x="{left + 4}" y="{y + bar_h + 9:.1f}" font-size="9" font-style="italic" fill="#777">'
                        f'not printed: {html.escape("; ".join(missing)[:60])}</text>')
     for k, p in enumerate(parts):
-        ly = plot_top + k * 18
-        out.append(f'<rect x="{legend_x}" y="{ly}" width="12" height="12" fill="{colour[p]}"/>'
-                   f'<text x="{legend_x + 18}" y="{ly + 10}" font-size="11">{html.escape(p[:34])}</text>')
+        lx, ly = 10 + (k % columns) * 235, legend_top + (k // columns) * 18
+        out.append(f'<rect x="{lx}" y="{ly}" width="12" height="12" fill="{colour[p]}"/>'
+                   f'<text x="{lx + 18}" y="{ly + 10}" font-size="11">{html.escape(p[:34])}</text>')
     caption = (
         f"Stacked bar chart: {len(wholes)} bar(s) ({', '.join(list(wholes)[:8])}{', ...' if len(wholes) > 8 else ''}), each "
         f"100 {unit} split into its {len(parts)} {part} parts ({', '.join(parts[:8])}{', ...' if len(parts) > 8 else ''}); "
-        "a part printed without a number gets no segment and is named \"not printed\" beside its bar."
+        "a part printed without a number gets no segment and is named \"not printed\" under its bar."
     )
-    return _svg(width, height, caption, out), caption
+    return _svg(width, height, caption, out, narrow), caption
 
 
-def grouped(rows: list[dict[str, Any]], dims: list[str], several: bool, unit: str, share: bool) -> tuple[str, str]:
-    """One bar from 0 per row, grouped by indicator (several) or the first dimension."""
+def grouped(rows: list[dict[str, Any]], dims: list[str], several: bool, unit: str, share: bool, narrow: bool = False) -> tuple[str, str]:
+    """One bar from 0 per row, grouped by indicator (several) or the first dimension; narrow (for
+    phones): each bar's label and number on a line above it."""
     repeated = [d for d in dims if d != "-no-country" and len({_text(r.get(d)) for r in rows}) < len(rows)]
     group_col = "indicator" if several or not repeated else repeated[0]
 
@@ -126,9 +127,10 @@ def grouped(rows: list[dict[str, Any]], dims: list[str], several: bool, unit: st
         groups.setdefault(_text(r.get(group_col)), []).append(r)
     values = [v for r in rows for v in (_num(r.get("low")), _num(r.get("high"))) if v is not None]
     top = 100.0 if share else (max(values) * 1.15 if values and max(values) > 0 else 1.0)
-    width, left, plot_w, plot_top, bar_h, head_h = 960, 300, 420, 24, 16, 20
+    width, left, plot_w, plot_top, bar_h, head_h = (NARROW, 8, 330, 24, 14, 20) if narrow else (860, 300, 420, 24, 16, 20)
+    row_h = bar_h + (16 if narrow else 4)
     lines = sum(len(m) for m in groups.values())
-    plot_h = lines * (bar_h + 4) + len(groups) * head_h
+    plot_h = lines * row_h + len(groups) * head_h
     height = plot_top + plot_h + 44
 
     def x(value: float) -> float:
@@ -144,9 +146,14 @@ def grouped(rows: list[dict[str, Any]], dims: list[str], several: bool, unit: st
         for r in members:
             label = member(r)
             title = f"<title>{html.escape(_hover(r, group + ', ' + label))}</title>"
+            if narrow:  # the label and the number as printed above the bar
+                words = f"{label}: {_text(r.get('as_printed'))}" if _text(r.get("as_printed")) else label
+                out.append(f'<text x="{left}" y="{y + 10:.1f}" font-size="10"><title>{html.escape(label)}</title>{html.escape(words[:62])}</text>')
+                y += 14
             cy = y + bar_h / 2
             short = label if len(label) <= 44 else label[:43] + "\u2026"
-            out.append(f'<text x="{left - 8}" y="{cy + 4:.1f}" text-anchor="end" font-size="10"><title>{html.escape(label)}</title>{html.escape(short)}</text>')
+            if not narrow:
+                out.append(f'<text x="{left - 8}" y="{cy + 4:.1f}" text-anchor="end" font-size="10"><title>{html.escape(label)}</title>{html.escape(short)}</text>')
             low, high = _num(r.get("low")), _num(r.get("high"))
             if low is not None:
                 out.append(f'<rect x="{left}" y="{y:.1f}" width="{max(x(low) - left, 1.5):.1f}" height="{bar_h}" fill="{colour}">{title}</rect>')
@@ -166,12 +173,12 @@ def grouped(rows: list[dict[str, Any]], dims: list[str], several: bool, unit: st
                 words = _text(r.get("as_printed")) or _text(r.get("quantity_words")) or "no number"
                 out.append(f'<text x="{left + 4}" y="{cy + 4:.1f}" font-size="10" font-style="italic" fill="#777">not printed ({html.escape(words[:40])}){title}</text>')
                 end = None
-            if end is not None:
+            if end is not None and not narrow:
                 out.append(f'<text x="{end + 6:.1f}" y="{cy + 4:.1f}" font-size="10" fill="#333">{html.escape(_text(r.get("as_printed"))[:40])}{title}</text>')
-            y += bar_h + 4
+            y += bar_h + (2 if narrow else 4)
     caption = (
         f"Grouped bar chart: {len(rows)} {'shares' if share else 'numbers'} ({unit}) in {len(groups)} group(s) by {group_col} "
         f"({', '.join(list(groups)[:5])}{', ...' if len(groups) > 5 else ''}), one bar from 0 per row, labelled with the number "
         "as printed; an open dashed arrow is \"over n\", a whisker the high end of a range, \"not printed\" a row with no number (no bar)."
     )
-    return _svg(width, height, caption, out), caption
+    return _svg(width, height, caption, out, narrow), caption

@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import html
 import math
+from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from cadata.observation import dimensions, holds_observations
@@ -33,6 +35,8 @@ OPEN_COLOUR = "#c0504d"
 MAX_INDICATORS = 12  # more than this on one axis is a register, not a chart
 MAX_ROWS = 80
 DATE_UNITS = ("calendar_year",)
+NARROW = 380  # px: the width of the charts drawn for phones (shown below 600 px instead of the wide ones)
+HEAD_H = 18  # px: a group label's line in a narrow chart
 
 
 def _num(value: Any) -> float | None:
@@ -110,17 +114,26 @@ def chart(name: str, frame: pd.DataFrame, schema: dict[str, Any]) -> tuple[str |
     from cadata import site_bars
 
     split = site_bars.partition(chosen, dims) if unit == "percent" else None
+    draw: Callable[[bool], tuple[str, str]]
     if split is not None:
-        svg, caption = site_bars.stacked(chosen, split[0], split[1], unit)
+        draw = partial(site_bars.stacked, chosen, split[0], split[1], unit)
     elif len(years) >= 3 and len(set(keys)) == len(keys) and all(r.get("year_start") in years for r in chosen):
-        svg, caption = _lines(chosen, dims, several, unit)
+        draw = partial(_lines, chosen, dims, several, unit)
     elif unit == "percent" and len(chosen) >= 2:
-        svg, caption = site_bars.grouped(chosen, dims, several, unit, share=True)
+        draw = partial(site_bars.grouped, chosen, dims, several, unit, True)
     elif _breakdown(chosen, dims, several):
-        svg, caption = site_bars.grouped(chosen, dims, several, unit, share=False)
+        draw = partial(site_bars.grouped, chosen, dims, several, unit, False)
     else:
-        svg, caption = _ranges(chosen, dims, several, unit)
+        draw = partial(_ranges, chosen, dims, several, unit)
+    svg, caption = both(draw)
     return svg, caption + other
+
+
+def both(draw: Callable[[bool], tuple[str, str]]) -> tuple[str, str]:
+    """The wide chart and the narrow one (for phones; CSS shows one of them), and the caption."""
+    wide, caption = draw(False)
+    narrow, _ = draw(True)
+    return wide + narrow, caption
 
 
 def _breakdown(rows: list[dict[str, Any]], dims: list[str], several: bool) -> bool:
@@ -136,16 +149,17 @@ def _breakdown(rows: list[dict[str, Any]], dims: list[str], several: bool) -> bo
 # --- line chart ---------------------------------------------------------------------------------
 
 
-def _lines(rows: list[dict[str, Any]], dims: list[str], several: bool, unit: str) -> tuple[str, str]:
+def _lines(rows: list[dict[str, Any]], dims: list[str], several: bool, unit: str, narrow: bool = False) -> tuple[str, str]:
     series: dict[str, list[dict[str, Any]]] = {}
     for r in rows:
         series.setdefault(_label(r, dims, several), []).append(r)
     years = sorted({int(r["year_start"]) for r in rows})
     values = [v for r in rows for v in (_num(r.get("low")), _num(r.get("high"))) if v is not None]
     top = max(values) * 1.08 if values else 1.0
-    width, left, right, plot_top, plot_h = 900, 60, 250, 20, 300
+    # wide: labels at the lines' ends; narrow (phone): a legend under the chart
+    width, left, right, plot_top, plot_h = (NARROW, 52, 16, 20, 220) if narrow else (900, 60, 250, 20, 300)
     plot_w = width - left - right
-    height = plot_top + plot_h + 40
+    height = plot_top + plot_h + 40 + (16 * len(series) + 8 if narrow else 0)
 
     def x(year: float) -> float:
         return left + (year - years[0]) / max(years[-1] - years[0], 1) * plot_w
@@ -183,20 +197,25 @@ def _lines(rows: list[dict[str, Any]], dims: list[str], several: bool, unit: str
         if points:
             ends.append((points[-1][1], points[-1][0], colour, label))
     last = -1e9
-    for py, px, colour, label in sorted(ends):  # direct labels at the lines' ends, kept apart
+    for n, (py, px, colour, label) in enumerate(sorted(ends)):  # direct labels at the lines' ends, kept apart
+        if narrow:
+            ly = plot_top + plot_h + 40 + 16 * n
+            out.append(f'<rect x="4" y="{ly}" width="12" height="3" fill="{colour}"/>'
+                       f'<text x="22" y="{ly + 5}" font-size="11" fill="{colour}">{html.escape(label[:52])}</text>')
+            continue
         last = max(py, last + 12)
         out.append(f'<text x="{px + 8:.1f}" y="{last + 4:.1f}" font-size="11" fill="{colour}">{html.escape(label[:38])}</text>')
     caption = (
         f"Line chart: {len(series)} series ({', '.join(sorted(series)[:6])}{', ...' if len(series) > 6 else ''}), "
         f"{unit} by year, {years[0]}-{years[-1]}; a vertical bar is a printed range, an arrow an open bound."
     )
-    return _svg(width, height, caption, out), caption
+    return _svg(width, height, caption, out, narrow), caption
 
 
 # --- range plot ---------------------------------------------------------------------------------
 
 
-def _ranges(rows: list[dict[str, Any]], dims: list[str], several: bool, unit: str) -> tuple[str, str]:
+def _ranges(rows: list[dict[str, Any]], dims: list[str], several: bool, unit: str, narrow: bool = False) -> tuple[str, str]:
     rows = sorted(rows, key=lambda r: (_label(r, dims, several), _text(r.get("attributed_to"))))
     values = [v for r in rows for v in (_num(r.get("low")), _num(r.get("high"))) if v is not None]
     positive = [v for v in values if v > 0]
@@ -204,9 +223,12 @@ def _ranges(rows: list[dict[str, Any]], dims: list[str], several: bool, unit: st
     top = max(values) * (1.6 if log else 1.15) if values else 1.0
     bottom = min(positive) / 1.6 if log else 0.0
     share = unit == "percent"
-    width, left, right, plot_top, row_h = 960, 260, 270, 24, 18
+    # wide: group labels in a column on the left, direct labels right of the marks; narrow (phone):
+    # each group's label on a line above it, each mark's direct label on a line above the mark
+    width, left, right, plot_top, row_h = (NARROW, 8, 8, 24, 28) if narrow else (960, 260, 270, 24, 18)
     plot_w = width - left - right
-    plot_h = row_h * len(rows)
+    labels = [_label(r, dims, several) for r in rows]
+    plot_h = row_h * len(rows) + (HEAD_H * len(set(labels)) if narrow else 0)
     height = plot_top + plot_h + 40
 
     def x(value: float) -> float:
@@ -216,15 +238,20 @@ def _ranges(rows: list[dict[str, Any]], dims: list[str], several: bool, unit: st
 
     out = [_axes_x(left, plot_top, plot_w, plot_h, bottom, top, x, unit, log)]
     groups: list[str] = []
-    for k, r in enumerate(rows):
-        label = _label(r, dims, several)
-        cy = plot_top + k * row_h + row_h / 2
+    y = float(plot_top)
+    for r, label in zip(rows, labels):
         if label not in groups:
             groups.append(label)
-            if k:
-                out.append(f'<line x1="0" x2="{width}" y1="{cy - row_h / 2:.1f}" y2="{cy - row_h / 2:.1f}" stroke="#ddd"/>')
-            short = label if len(label) <= 42 else label[:41] + "\u2026"
-            out.append(f'<text x="{left - 8}" y="{cy + 4:.1f}" text-anchor="end" font-size="10"><title>{html.escape(label)}</title>{html.escape(short)}</text>')
+            if len(groups) > 1:
+                out.append(f'<line x1="0" x2="{width}" y1="{y:.1f}" y2="{y:.1f}" stroke="#ddd"/>')
+            if narrow:
+                short = label if len(label) <= 58 else label[:57] + "\u2026"
+                out.append(f'<text x="4" y="{y + 13:.1f}" font-size="11" font-weight="bold"><title>{html.escape(label)}</title>{html.escape(short)}</text>')
+                y += HEAD_H
+            else:
+                short = label if len(label) <= 42 else label[:41] + "\u2026"
+                out.append(f'<text x="{left - 8}" y="{y + row_h / 2 + 4:.1f}" text-anchor="end" font-size="10"><title>{html.escape(label)}</title>{html.escape(short)}</text>')
+        cy = y + (20 if narrow else row_h / 2)
         colour = COLOURS[(len(groups) - 1) % len(COLOURS)]
         title = f"<title>{html.escape(_hover(r, label))}</title>"
         low, high = _num(r.get("low")), _num(r.get("high"))
@@ -247,7 +274,11 @@ def _ranges(rows: list[dict[str, Any]], dims: list[str], several: bool, unit: st
             out.append(f'<text x="{left + 4}" y="{cy + 4:.1f}" font-size="10" font-style="italic" fill="#777">not printed ({html.escape(_text(r.get("as_printed")) or "no number")}){title}</text>')
             end = left + 150
         direct = f"{_source(r)}: {_text(r.get('as_printed'))}" if _text(r.get("as_printed")) else _source(r)
-        out.append(f'<text x="{end + 7:.1f}" y="{cy + 4:.1f}" font-size="10" fill="#333">{html.escape(direct[:46])}</text>')
+        if narrow:
+            out.append(f'<text x="{left}" y="{y + 10:.1f}" font-size="10" fill="#333">{html.escape(direct[:64])}</text>')
+        else:
+            out.append(f'<text x="{end + 7:.1f}" y="{cy + 4:.1f}" font-size="10" fill="#333">{html.escape(direct[:46])}</text>')
+        y += row_h
     kind = "bars from 0 for single shares" if share else "dots for single numbers"
     caption = (
         f"Range plot of {len(rows)} printed numbers ({unit}{', log scale' if log else ''}) for "
@@ -255,7 +286,7 @@ def _ranges(rows: list[dict[str, Any]], dims: list[str], several: bool, unit: st
         f"source: bars from low to high for ranges, {kind}, open red arrows for \"over n\" and \"up to n\", "
         "\"not printed\" where the source prints no number."
     )
-    return _svg(width, height, caption, out), caption
+    return _svg(width, height, caption, out, narrow), caption
 
 
 # --- pieces -------------------------------------------------------------------------------------
@@ -298,9 +329,10 @@ def _axes_y(left: float, top: float, w: float, h: float, high: float, y: Any, un
     return "".join(parts)
 
 
-def _svg(width: int, height: float, caption: str, parts: list[str]) -> str:
-    return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" viewBox="0 0 {width} {height:.0f}" '
+def _svg(width: int, height: float, caption: str, parts: list[str], narrow: bool = False) -> str:
+    """One chart; a narrow one (for phones) has its own marker id, as both are in the page."""
+    svg = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart {"narrow" if narrow else "wide"}" role="img" viewBox="0 0 {width} {height:.0f}" '
         f'width="{width}" height="{height:.0f}" font-family="system-ui,sans-serif" aria-label="{html.escape(caption)}">'
         f"<title>{html.escape(caption)}</title>"
         '<defs><marker id="open-end" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">'
@@ -308,3 +340,4 @@ def _svg(width: int, height: float, caption: str, parts: list[str]) -> str:
         + "".join(parts)
         + "</svg>"
     )
+    return svg.replace('id="open-end"', 'id="open-end-n"').replace("url(#open-end)", "url(#open-end-n)") if narrow else svg

@@ -13,7 +13,7 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from cadata.site_charts import COLOURS, OPEN_COLOUR, _svg, _text
+from cadata.site_charts import COLOURS, NARROW, OPEN_COLOUR, _svg, _text
 
 MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"]
 
@@ -63,17 +63,24 @@ def _printed(row: dict[str, Any]) -> str:
 
 
 def timeline(name: str, frame: Any) -> tuple[str | None, str]:
-    """A timeline of a dated register, or None and the reason."""
+    """A timeline of a dated register (wide, and narrow for phones), or None and the reason."""
+    from cadata.site_charts import both
+
     rows = [{str(k): v for k, v in r.items()} for r in frame.astype(object).where(frame.notna(), None).to_dict(orient="records")]
-    placed = [(r, w) for r in rows for w in [_when(r)] if w is not None]
-    if not placed:
+    if not any(_when(r) is not None for r in rows):
         return None, f"No chart: no row of {name} has a date that can be placed on a time axis; its rows are listed below."
+    return both(lambda narrow: _draw(name, frame, rows, narrow))
+
+
+def _draw(name: str, frame: Any, rows: list[dict[str, Any]], narrow: bool) -> tuple[str, str]:
+    """Lanes with their labels on the left (wide) or above them (narrow)."""
+    placed = [(r, w) for r in rows for w in [_when(r)] if w is not None]
     lane_col = next(c for c in ("event_type", "place", "iso3", "event") if c in frame.columns or c == "event")
     lanes = sorted({_text(r.get(lane_col)) or "(none)" for r, _ in placed})
     first = int(min(w[0] for _, w in placed))
     last = int(max(w[1] or w[0] for _, w in placed)) + 1
     first = min(first, last - 5)
-    width, left, right, plot_top, lane_h = 960, 200, 20, 20, 24
+    width, left, right, plot_top, lane_h = (NARROW, 10, 10, 20, 32) if narrow else (960, 200, 20, 20, 24)
     plot_w = width - left - right
     plot_h = lane_h * len(lanes)
     height = plot_top + plot_h + 40
@@ -81,20 +88,23 @@ def timeline(name: str, frame: Any) -> tuple[str | None, str]:
     def x(year: float) -> float:
         return left + (year - first) / (last - first) * plot_w
 
-    step = next(s for s in (1, 2, 5, 10, 20, 25, 50) if (last - first) / s <= 12)
+    step = next(s for s in (1, 2, 5, 10, 20, 25, 50) if (last - first) / s <= (6 if narrow else 12))
     out = []
     for year in range(first - first % step + (step if first % step else 0), last + 1, step):
         out.append(f'<line x1="{x(year):.1f}" x2="{x(year):.1f}" y1="{plot_top}" y2="{plot_top + plot_h}" stroke="#eee"/>'
                    f'<text x="{x(year):.1f}" y="{plot_top + plot_h + 16}" text-anchor="middle" font-size="11">{year}</text>')
     out.append(f'<text x="{left + plot_w / 2:.1f}" y="{plot_top + plot_h + 34}" text-anchor="middle" font-size="12">year</text>')
     for k, lane in enumerate(lanes):
-        cy = plot_top + k * lane_h + lane_h / 2
-        out.append(f'<line x1="{left}" x2="{left + plot_w}" y1="{cy:.1f}" y2="{cy:.1f}" stroke="#ddd"/>'
-                   f'<text x="{left - 8}" y="{cy + 4:.1f}" text-anchor="end" font-size="11">{html.escape(lane[:30])}</text>')
+        cy = plot_top + k * lane_h + (22 if narrow else lane_h / 2)
+        out.append(f'<line x1="{left}" x2="{left + plot_w}" y1="{cy:.1f}" y2="{cy:.1f}" stroke="#ddd"/>')
+        if narrow:
+            out.append(f'<text x="{left}" y="{cy - 10:.1f}" font-size="11">{html.escape(lane[:50])}</text>')
+        else:
+            out.append(f'<text x="{left - 8}" y="{cy + 4:.1f}" text-anchor="end" font-size="11">{html.escape(lane[:30])}</text>')
     for r, (start, end, kind) in placed:
         k = lanes.index(_text(r.get(lane_col)) or "(none)")
         colour = COLOURS[k % len(COLOURS)]
-        cy = plot_top + k * lane_h + lane_h / 2
+        cy = plot_top + k * lane_h + (22 if narrow else lane_h / 2)
         what = _text(r.get("event")) or _text(r.get(lane_col))
         where = _text(r.get("place"))
         hover = f"{_printed(r)}: {what}" + (f" ({where})" if where else "")
@@ -117,4 +127,4 @@ def timeline(name: str, frame: Any) -> tuple[str | None, str]:
         "a span to its end date, an unfilled bar a decade, an open red arrow \"by <year>\" (at the latest)."
         + (f" {undated} row(s) without a date are in the table below." if undated else "")
     )
-    return _svg(width, height, caption, out), caption
+    return _svg(width, height, caption, out, narrow), caption

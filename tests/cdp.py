@@ -100,13 +100,21 @@ class Browser:
 
     def __init__(self, executable: str, profile: Path) -> None:
         profile.mkdir(parents=True, exist_ok=True)
+        (profile / "DevToolsActivePort").unlink(missing_ok=True)  # a stale one names a port no longer served
         self.process = subprocess.Popen([executable, *FLAGS, "--remote-debugging-port=0", f"--user-data-dir={profile}", "about:blank"],
                                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            self._connect(profile)
+        except BaseException:
+            self.process.kill()
+            self.process.wait()
+            raise
+
+    def _connect(self, profile: Path) -> None:
         port_file = profile / "DevToolsActivePort"
         deadline = time.monotonic() + START_LIMIT
         while not (port_file.is_file() and port_file.read_text().strip()):
             if self.process.poll() is not None or time.monotonic() > deadline:
-                self.process.kill()
                 raise CDPError("Chromium did not start its DevTools server (no DevToolsActivePort file)")
             time.sleep(0.1)
         port = int(port_file.read_text().split()[0])

@@ -86,6 +86,20 @@ def test_every_table_page_has_a_chart_chosen_by_its_model_or_says_why(site: Path
     assert re.search(r"<title>[^<]*source: (The )?Soufan Center[^<]*printed page \d+, line \d+</title>", fighters)
     assert "Soufan Center: " in fighters  # labelled directly
     assert "No chart: papers is a register" in page["papers"]
+    kinds = {n: (site / "tables" / f"{n}.html").read_text(encoding="utf-8") for n in
+             ("kz_hotline_report_shares", "pew_muslim_attitudes", "kg_youth_media_study_results", "kg_fighter_study_profile",
+              "events", "osce_field_presence_events", "errata")}
+    shares = kinds["kz_hotline_report_shares"]  # parts of a whole (add up to 100 a year): stacked, not lines
+    assert "Stacked bar chart: 7 bar(s) (2011, 2012" in shares and "<polyline" not in shares
+    assert re.search(r"<rect [^>]*><title>online_abuse_bullying, 2011: 32,56 % - source: [^<]*printed page 150, line 5624</title>", shares)
+    for name in ("pew_muslim_attitudes", "kg_youth_media_study_results", "kg_fighter_study_profile"):  # shares and breakdowns
+        assert "Grouped bar chart:" in kinds[name], name
+    assert "not printed (the others)" in kinds["kg_fighter_study_profile"]  # no number: no bar, never a zero
+    assert 'class="open"' in kinds["kg_youth_media_study_results"]  # "over 60 percent" drawn open
+    for name in ("events", "osce_field_presence_events"):  # dated registers: a timeline
+        assert "Timeline of" in kinds[name] and re.search(r"<title>[^<]* - printed page \d+, line \d+</title>", kinds[name]), name
+    assert 'class="open"' in kinds["osce_field_presence_events"]  # "by 1999"
+    assert "No chart: errata is a register" in kinds["errata"]
     missing = [n for n in cadata.list_datasets() if "not printed (-)" in (site / "tables" / f"{n}.html").read_text(encoding="utf-8")]
     assert missing, "a printed '-' is drawn as absent somewhere"
 
@@ -110,6 +124,21 @@ def test_errata_link_both_ways(site: Path) -> None:
     assert 'href="kz_hotline_report_shares.html#row-2016%7Cracism_chauvinism_xenophobia"' in errata
     assert 'id="row-2016|racism_chauvinism_xenophobia"' in shares and 'href="errata.html#row-E022"' in shares
     assert 'id="row-E022"' in errata
+
+
+def test_evidence_links_each_row_to_its_line_on_its_printed_page(site: Path) -> None:
+    from cadata import site_source
+
+    page = (site / "tables" / "kz_hotline_reports.html").read_text(encoding="utf-8")
+    if site_source.why_absent() is not None:  # no source text here: the evidence view says why
+        assert site_source.why_absent() in html_unescape(page) and not (site / "source").exists()
+        return
+    assert 'href="../source/page-150.html#L5656">p.&nbsp;150, line&nbsp;5656</a>' in page
+    source = (site / "source" / "page-150.html").read_text(encoding="utf-8")
+    assert '<tr id="L5656">' in source and 'href="../tables/kz_hotline_reports.html#row-2011"' in source  # and back
+    assert "258 365 612 2088 2156 2295 3251" in source  # the line, verbatim
+    assert 'href="../tables/errata.html#row-E022"' in source  # an erratum's line links to the erratum
+    assert len(list((site / "source").glob("page-*.html"))) == 209
 
 
 def test_estimates_side_by_side_have_a_chart_per_indicator_and_country(site: Path) -> None:

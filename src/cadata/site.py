@@ -28,14 +28,18 @@ if TYPE_CHECKING:
 CSS = """
 *{box-sizing:border-box}
 body{font-family:system-ui,sans-serif;max-width:72rem;margin:1rem auto;padding:0 1rem;color:#222;line-height:1.45;overflow-wrap:anywhere}
-table{border-collapse:collapse;font-size:.85rem;margin:1rem 0}td,th{border:1px solid #ccc;padding:.25rem .5rem;vertical-align:top;text-align:left}
-th{background:#f3f3f3}code,pre{background:#f6f6f6}pre{padding:.75rem;overflow-x:auto;white-space:pre-wrap}
+table{border-collapse:collapse;font-size:.85rem;margin:1rem 0}td,th{border:1px solid #ccc;padding:.25rem .5rem;vertical-align:top;text-align:left;overflow-wrap:normal}td{min-width:3em}td.long{min-width:16em}
+th{background:#f3f3f3;overflow-wrap:normal}code,pre{background:#f6f6f6}pre{padding:.75rem;overflow-x:auto;white-space:pre-wrap}
 .scroll{overflow-x:auto;max-width:100%}img,svg.chart{max-width:100%;height:auto;border:1px solid #eee}nav a{margin-right:1rem}
 figure{margin:1rem 0}figcaption{font-size:.9rem;color:#444}.why{background:#f7f4e8;padding:.5rem .75rem;border-left:3px solid #c9b458}
 .search{margin:1rem 0}.search input{font-size:1rem;padding:.4rem;width:min(30rem,100%)}#results a:focus,a:focus{outline:2px solid #3b6ea5}
-.sha{font-size:.7rem;word-break:break-all}table.source td.src{white-space:pre-wrap;font-family:ui-monospace,monospace}td.ln a{color:#777}tr:target td{background:#fff3b0}.downloads li{margin:.3rem 0}tr:target{background:#fff3b0}
+.sha{font-size:.7rem;word-break:break-all}table.source td.src{white-space:pre-wrap;font-family:ui-monospace,monospace;min-width:16em;width:55%}td.ln{white-space:nowrap}td.ln a{color:#777}td.refs{font-size:.75rem}tr:target td{background:#fff3b0}.downloads li{margin:.3rem 0}tr:target{background:#fff3b0}
 svg.chart.narrow{display:none}@media (max-width:600px){svg.chart.wide{display:none}svg.chart.narrow{display:block}body{padding:0 .5rem}table{font-size:.75rem}h1{font-size:1.4rem}}
 """
+
+
+LONG = 60  # characters: a cell this long is at least 16em wide
+TEXT_COLUMNS = ("quote", "note", "text", "description", "event")
 
 
 def _page(title: str, body: str, up: str = "", head: str = "") -> str:
@@ -55,10 +59,17 @@ def _cell(value: object) -> str:
     return "" if value is None else html.escape(str(value))
 
 
+def _td(value: object, prose: bool = False) -> str:
+    """A cell; a long text, or a column of prose, gets a width of its own (a narrow column would
+    make its row very tall)."""
+    text = _cell(value)
+    return f'<td class="long">{text}</td>' if prose or len(text) > LONG else f"<td>{text}</td>"
+
+
 def _table(frame: pd.DataFrame) -> str:
     head = "".join(f"<th>{html.escape(str(c))}</th>" for c in frame.columns)
     rows = "".join(
-        "<tr>" + "".join(f"<td>{_cell(v)}</td>" for v in row) + "</tr>"
+        "<tr>" + "".join(_td(v, c in TEXT_COLUMNS) for c, v in zip(frame.columns, row)) + "</tr>"
         for row in frame.astype(object).where(frame.notna(), None).itertuples(index=False)
     )
     return f"<div class=\"scroll\"><table><tr>{head}</tr>{rows}</table></div>"
@@ -128,9 +139,9 @@ def _evidence(name: str, frame: pd.DataFrame, card: DatasetInfo, errata: dict[tu
                 ok = table in _catalog.list_datasets()
                 targets.append(f"<a href=\"{table}.html#{anchor(target)}\">{html.escape(ref.strip())}</a>" if ok and target else html.escape(ref.strip()))
             links = " ".join(targets)
-        cells = "".join(f"<td>{_cell(row.get(c))}</td>" for c in shown)
+        cells = "".join(_td(row.get(c)) for c in shown)
         body.append(f"<tr id=\"row-{html.escape(key.replace(' ', '_'))}\"><td><a href=\"#{anchor(key)}\">{html.escape(key)}</a></td>{cells}"
-                    f"<td>{where}</td><td>{_cell(row.get('quote'))}</td><td>{links}</td></tr>")
+                    f"<td>{where}</td><td class=\"long\">{_cell(row.get('quote'))}</td><td>{links}</td></tr>")
     absent = "" if starts is not None or "line" not in frame.columns else f"<p class=\"why\">{html.escape(site_source.why_absent() or '')}</p>"
     return (f"<h2 id=\"evidence\">Evidence: all {len(frame)} rows, where each is printed</h2>{absent}"
             f"<div class=\"scroll\"><table><tr>{head}</tr>{''.join(body)}</table></div>")

@@ -274,8 +274,9 @@ def _ranges(rows: list[dict[str, Any]], dims: list[str], several: bool, unit: st
             out.append(f'<text x="{left + 4}" y="{cy + 4:.1f}" font-size="10" font-style="italic" fill="#777">not printed ({html.escape(_text(r.get("as_printed")) or "no number")}){title}</text>')
             end = left + 150
         direct = f"{_source(r)}: {_text(r.get('as_printed'))}" if _text(r.get("as_printed")) else _source(r)
-        if narrow:
-            out.append(f'<text x="{left}" y="{y + 10:.1f}" font-size="10" fill="#333">{html.escape(direct[:64])}</text>')
+        if narrow:  # the number first, so that a long source name cannot push it out
+            first = f"{_text(r.get('as_printed'))} ({_source(r)})" if _text(r.get("as_printed")) else _source(r)
+            out.append(f'<text x="{left}" y="{y + 10:.1f}" font-size="10" fill="#333">{html.escape(first[:64])}</text>')
         else:
             out.append(f'<text x="{end + 7:.1f}" y="{cy + 4:.1f}" font-size="10" fill="#333">{html.escape(direct[:46])}</text>')
         y += row_h

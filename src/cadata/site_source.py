@@ -68,9 +68,12 @@ def write(folder: Path, starts: list[tuple[int, int]], citing: Citing, render_pa
         last = starts[k + 1][0] - 1 if k + 1 < len(starts) else len(lines)
         body = []
         for number in range(first, min(last, len(lines)) + 1):
-            refs = " ".join(f'<a href="../tables/{t}.html#{a}">{html.escape(t)}: {html.escape(key)}</a>' for t, key, a in citing.get(number, []))
+            tables: dict[str, list[str]] = {}
+            for t, key, a in citing.get(number, []):
+                tables.setdefault(t, []).append(f'<a href="../tables/{t}.html#{a}">{html.escape(key)}</a>')
+            refs = "<br>".join(f"<strong>{html.escape(t)}</strong>: {', '.join(links)}" for t, links in tables.items())
             body.append(f'<tr id="L{number}"><td class="ln"><a href="#L{number}">{number}</a></td>'
-                        f'<td class="src">{html.escape(lines[number - 1])}</td><td>{refs}</td></tr>')
+                        f'<td class="src">{html.escape(lines[number - 1])}</td><td class="refs">{refs}</td></tr>')
         around = []
         if k:
             around.append(f'<a href="page-{pages[k - 1]}.html">&larr; page {pages[k - 1]}</a>')

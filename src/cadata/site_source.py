@@ -42,7 +42,11 @@ def why_absent() -> str | None:
     if path is None:
         return (f"The source text ({_paths.SOURCE_FILENAME}) was not found (set ${_paths.SOURCE_ENV}), so the printed "
                 "pages are not part of this site; each row's page, line and quote are above.")
-    if hashlib.sha256(path.read_bytes()).hexdigest() != _paths.SOURCE_SHA256:
+    try:
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError as error:
+        return f"The source text {path} cannot be read ({error.strerror}), so the printed pages are not part of this site."
+    if digest != _paths.SOURCE_SHA256:
         return f"{path} is not the text the rows cite (its sha256 differs), so the printed pages are not part of this site."
     if page_starts() is None:
         return "The map of source lines to printed pages (curated/source_pages.csv) is not at hand outside a source checkout."

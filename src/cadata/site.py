@@ -189,7 +189,7 @@ def _table_page(name: str, frame: pd.DataFrame, errata: dict[tuple[str, str], li
 
 def _index_rows(names: list[str], cards: dict[str, DatasetInfo]) -> str:
     rows = "".join(
-        f"<tr><td><a href=\"tables/{n}.html\">{html.escape(n)}</a></td><td>{cards[n].rows}</td>"
+        f"<tr><td><a href=\"tables/{n}.html\">{html.escape(n).replace('_', '_<wbr>')}</a></td><td>{cards[n].rows}</td>"
         f"<td>{html.escape(cards[n].period)}</td><td>{html.escape(cards[n].title)}</td></tr>"
         for n in names
     )

@@ -59,6 +59,16 @@ def _source(row: dict[str, Any]) -> str:
     return _text(row.get("attributed_to")) or f"the author ({_text(row.get('paper_id'))})"
 
 
+def _direct(row: dict[str, Any], room: int) -> str:
+    """A mark's direct label, "source: number as printed", in ``room`` characters: a long source
+    name is cut, never the number."""
+    printed, source = _text(row.get("as_printed")), _source(row)
+    if not printed:
+        return source if len(source) <= room else source[: room - 1] + "\u2026"
+    keep = max(room - len(printed) - 2, 12)
+    return f"{source if len(source) <= keep else source[: keep - 1] + chr(0x2026)}: {printed}"
+
+
 def _hover(row: dict[str, Any], label: str) -> str:
     printed = _text(row.get("as_printed")) or "no number printed"
     return f"{label}: {printed} - source: {_source(row)}; printed page {_text(row.get('page'))}, line {_text(row.get('line'))}"
@@ -273,12 +283,11 @@ def _ranges(rows: list[dict[str, Any]], dims: list[str], several: bool, unit: st
         else:
             out.append(f'<text x="{left + 4}" y="{cy + 4:.1f}" font-size="10" font-style="italic" fill="#777">not printed ({html.escape(_text(r.get("as_printed")) or "no number")}){title}</text>')
             end = left + 150
-        direct = f"{_source(r)}: {_text(r.get('as_printed'))}" if _text(r.get("as_printed")) else _source(r)
-        if narrow:  # the number first, so that a long source name cannot push it out
-            first = f"{_text(r.get('as_printed'))} ({_source(r)})" if _text(r.get("as_printed")) else _source(r)
-            out.append(f'<text x="{left}" y="{y + 10:.1f}" font-size="10" fill="#333">{html.escape(first[:64])}</text>')
+        direct = _direct(r, 64 if narrow else 46)
+        if narrow:
+            out.append(f'<text x="{left}" y="{y + 10:.1f}" font-size="10" fill="#333">{html.escape(direct)}</text>')
         else:
-            out.append(f'<text x="{end + 7:.1f}" y="{cy + 4:.1f}" font-size="10" fill="#333">{html.escape(direct[:46])}</text>')
+            out.append(f'<text x="{end + 7:.1f}" y="{cy + 4:.1f}" font-size="10" fill="#333">{html.escape(direct)}</text>')
         y += row_h
     kind = "bars from 0 for single shares" if share else "dots for single numbers"
     caption = (

@@ -253,6 +253,11 @@ def test_chromium_screenshots_at_phone_and_desktop_width(site: Path, browser: Br
                 shot = SCREENSHOTS / f"{Path(page).stem}-{width}.png"
                 browser.screenshot(shot, width, height)
                 assert shot.stat().st_size > 10_000, shot
+        browser.send("Emulation.setDeviceMetricsOverride", width=375, height=800, deviceScaleFactor=1, mobile=True)
+        for page in sorted((site / "tables").glob("*.html")):  # every table page fits a phone (its tables scroll in their boxes)
+            browser.open(page.as_uri())
+            report = browser.evaluate(INSPECT)
+            assert browser.evaluate("document.documentElement.scrollWidth") <= 375 and report["bad"] == [], page
     finally:
         browser.send("Emulation.setDeviceMetricsOverride", width=1280, height=1400, deviceScaleFactor=1, mobile=False)
     print(f"screenshots in {SCREENSHOTS}")

@@ -23,6 +23,7 @@ from cadata.errors import IntegrityError
 
 Format = Literal["parquet", "csv", "both"]
 CONTRIBUTORS = [{"title": "cadata contributors", "role": "author"}]
+LEGALCODE = "https://creativecommons.org/licenses/by/4.0/legalcode"
 VOLUME = "New Challenges and Approaches to Regional and Global Security in Central Asia"
 
 
@@ -97,10 +98,11 @@ def write_package(folder: Path, fmt: Format = "parquet") -> Path:
             data = _csv_bytes(name)
             _paths.child(folder, f"{name}.csv").write_bytes(data)
             resources.append(_resource(base, name, "csv", data))
-    descriptor: dict[str, Any] = {k: package[k] for k in ("name", "title", "description") if k in package}
-    descriptor.update(version=__version__, created=created())
-    descriptor.update({k: package[k] for k in ("licenses", "sources") if k in package})
-    descriptor.update(contributors=CONTRIBUTORS, resources=resources)
+    descriptor: dict[str, Any] = {k: package[k] for k in ("$schema", "name", "id", "title", "description") if k in package}
+    # the release's date (the bundled package's `created`), so that an export is reproducible
+    descriptor.update(version=__version__, created=package["created"] if isinstance(package.get("created"), str) else created())
+    descriptor.update({k: package[k] for k in ("homepage", "keywords", "licenses", "sources") if k in package})
+    descriptor.update(contributors=package.get("contributors", CONTRIBUTORS), resources=resources)
     path = folder / "datapackage.json"
     path.write_text(json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     (folder / "README.md").write_text(readme(descriptor), encoding="utf-8")
@@ -223,7 +225,17 @@ def licence(descriptor: dict[str, Any]) -> str:
         "",
     ]
     lines += [f"- {_text(s.get('title'))} ({_text(s.get('publisher'))})" for s in _items(descriptor.get("sources")) if isinstance(s, dict)]
-    lines += ["", "whose text remains under its publisher's terms.", ""]
+    lines += [
+        "",
+        "whose text remains under its publisher's terms: it is not part of cadata and not licensed by it. "
+        "The `quote` column holds only short passages, the few words that show where each value is "
+        "printed, for provenance; keep them attributed to their paper and the volume.",
+        "",
+        f"The full legal code of CC BY 4.0 is at {LEGALCODE}; cadata's source distribution and wheel "
+        "carry it as `LICENSES/CC-BY-4.0.txt`, with `LICENSE-DATA` (this note at length) and `LICENSE` "
+        "(the MIT licence of cadata's code, which this package does not contain).",
+        "",
+    ]
     return "\n".join(lines)
 
 
@@ -234,7 +246,7 @@ def _owned(folder: Path) -> set[str] | None:
         descriptor = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, ValueError, RecursionError):
         return None
-    if not isinstance(descriptor, dict) or descriptor.get("contributors") != CONTRIBUTORS:
+    if not isinstance(descriptor, dict) or descriptor.get("contributors") not in (CONTRIBUTORS, _catalog.package().get("contributors")):
         return None
     resources = descriptor.get("resources")
     if not isinstance(resources, list):

@@ -327,7 +327,7 @@ def check_card(path: Path, card: dict[str, Any], papers: dict[str, Paper]) -> li
     return problems
 
 
-PACKAGE_KEYS = ("name", "title", "description", "licenses", "source")
+PACKAGE_KEYS = ("name", "id", "homepage", "title", "description", "keywords", "contributors", "licenses", "source")
 
 
 def check_package_meta(path: Path, meta: dict[str, Any]) -> None:
@@ -336,6 +336,19 @@ def check_package_meta(path: Path, meta: dict[str, Any]) -> None:
     for key in ("name", "title", "description"):
         if not isinstance(meta.get(key), str) or not meta[key]:
             problems.append(f"{path}: {key} is {kind(meta.get(key))}, expected text")
+    for key in ("id", "homepage"):
+        if key in meta and (not isinstance(meta[key], str) or not meta[key].startswith("https://")):
+            problems.append(f"{path}: {key} is {kind(meta[key])}, expected an https:// URL")
+    keywords = meta.get("keywords", [])
+    if not isinstance(keywords, list) or not all(isinstance(k, str) and k for k in keywords):
+        problems.append(f"{path}: keywords is {kind(keywords)}, expected a list of texts")
+    contributors = meta.get("contributors", [])
+    if not isinstance(contributors, list) or not all(
+        isinstance(c, dict) and isinstance(c.get("title"), str) and isinstance(c.get("roles"), list)
+        and all(isinstance(r, str) for r in c["roles"])
+        for c in contributors
+    ):
+        problems.append(f"{path}: contributors is {kind(contributors)}, expected a list of objects with a title and a list of roles")
     problems += [f"{path}: {p}" for p in licenses_problems(meta.get("licenses"), "")]
     source = meta.get("source")
     if not isinstance(source, dict) or not isinstance(source.get("title"), str) or not all(isinstance(v, str) for v in source.values()):

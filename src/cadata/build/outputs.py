@@ -229,15 +229,7 @@ def render(root: Path, source: Path | None, only: set[str] | None = None) -> dic
         problems.append(f"{where(curated / f'{table}.csv', row, 'note' if table != 'errata' else 'affected_rows')}: {problem}")
     if problems:
         raise CuratedDataError(problems)
-    descriptor = {
-        "name": package_meta["name"],
-        "title": package_meta["title"],
-        "description": package_meta["description"],
-        "version": __version__,
-        "licenses": package_meta["licenses"],
-        "sources": [package_meta["source"]],
-        "resources": resources,
-    }
+    descriptor = {**release_metadata(package_meta), "resources": resources}
     try:
         _descriptor.check(json.loads(json.dumps(descriptor)))  # the rules every reader applies
     except _descriptor.Invalid as exc:
@@ -245,6 +237,27 @@ def render(root: Path, source: Path | None, only: set[str] | None = None) -> dic
     outputs["datasets/datapackage.json"] = (json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n").encode()
     outputs.update(codegen.render(schemas, cards))
     return outputs
+
+
+#: The Data Package v2 profile the descriptor follows.
+PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
+
+
+def release_metadata(package_meta: dict[str, Any]) -> dict[str, Any]:
+    """The package's own properties (all but its resources), from curated/datapackage.yaml:
+    the version, the release date (``citation.RELEASE_DATE``, never the build's clock, so a
+    rebuild is byte-identical) and the source text's sha256 (``_paths.SOURCE_SHA256``) filled in."""
+    from cadata._paths import SOURCE_SHA256
+    from cadata.citation import RELEASE_DATE
+
+    source = {**package_meta["source"], "hash": f"sha256:{SOURCE_SHA256}"}
+    meta: dict[str, Any] = {"$schema": PROFILE, "name": package_meta["name"]}
+    meta.update({k: package_meta[k] for k in ("id",) if k in package_meta})
+    meta.update(title=package_meta["title"], description=package_meta["description"], version=__version__)
+    meta["created"] = f"{RELEASE_DATE}T00:00:00Z"
+    meta.update({k: package_meta[k] for k in ("homepage", "keywords", "contributors") if k in package_meta})
+    meta.update(licenses=package_meta["licenses"], sources=[source])
+    return meta
 
 
 def _check(name: str, path: Path, schema: dict[str, Any], df: pd.DataFrame, tables: dict[str, pd.DataFrame]) -> list[str]:

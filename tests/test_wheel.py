@@ -30,6 +30,10 @@ def test_wheel_contains_data_schemas_and_types(wheel: Path) -> None:
         assert f"cadata/_data/schemas/{table}.json" in names
     assert "cadata/_data/datasets/datapackage.json" in names
     assert "cadata/py.typed" in names
+    licences = {n.split(".dist-info/licenses/", 1)[1] for n in names if ".dist-info/licenses/" in n}
+    assert licences == {"LICENSE", "LICENSE-DATA", "LICENSES/CC-BY-4.0.txt"}
+    metadata = next(zipfile.ZipFile(wheel).read(n).decode() for n in names if n.endswith(".dist-info/METADATA"))
+    assert "License-Expression: MIT AND CC-BY-4.0" in metadata
 
 
 def test_unpacked_wheel_loads_from_anywhere(wheel: Path, tmp_path: Path) -> None:

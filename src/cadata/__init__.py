@@ -52,6 +52,7 @@ API = (
     "catalog",
     "check",
     "cite_row",
+    "cite_used",
     "compare",
     "connect",
     "erratum",
@@ -68,6 +69,7 @@ __all__ = [*API, *_table_loaders]
 if TYPE_CHECKING:
     # `X as X`: exported for mypy (``__all__`` is built from API, which mypy does not follow)
     from cadata.cards import DatasetInfo as DatasetInfo, info as info
+    from cadata.citation import cite_used as cite_used
     from cadata.overview import catalog as catalog
     from cadata import testing as testing
     from cadata.report import ValidationReport as ValidationReport
@@ -78,11 +80,15 @@ if TYPE_CHECKING:
 
 
 def __getattr__(name: str) -> Any:
-    """Import the data-card, catalog, contract, SQL, register and triangulation APIs on first use (they cost start-up time)."""
+    """Import the data-card, citation, catalog, contract, SQL, register and triangulation APIs on first use (they cost start-up time)."""
     if name in ("info", "DatasetInfo"):
         from cadata import cards
 
         return getattr(cards, name)
+    if name == "cite_used":
+        from cadata.citation import cite_used
+
+        return cite_used
     if name == "catalog":
         from cadata.overview import catalog
 

@@ -75,3 +75,62 @@ def cite(name: str, style: Style = "plain") -> str:
         f"}}"
     )
     return "\n\n".join(entries)
+
+
+def _volume_papers() -> dict[str, Paper]:
+    """Every contribution of the volume, from the ``papers`` table (in volume order), by paper_id.
+
+    Read through the verified Arrow table, not ``load``, so that citing is not itself a use."""
+    from cadata import _paths
+    from cadata.loading import verified
+
+    rows = verified("papers", _paths.datasets_dir()).arrow.to_pylist()
+    rows.sort(key=lambda r: int(r["first_line"]))
+    return {
+        str(r["paper_id"]): Paper(str(r["paper_id"]), str(r["title"]), str(r["authors"]), f"{r['first_page']}\u2013{r['last_page']}")
+        for r in rows
+    }
+
+
+def _cadata_entry(style: Style, tables: list[str], title: str) -> str:
+    used = ", ".join(tables) if tables else "none loaded yet"
+    if style == "bibtex":
+        return (
+            f"@misc{{cadata,\n"
+            f"  author  = {{{{{CADATA_AUTHOR}}}}},\n"
+            f"  title   = {{{_bibtex_escape(title)}}},\n"
+            f"  version = {{{__version__}}},\n"
+            f"  year    = {{{RELEASE_DATE[:4]}}},\n"
+            f"  note    = {{Tables used: {_bibtex_escape(used)}. Curated from {_bibtex_escape(VOLUME_TITLE)} ({_bibtex_escape(PUBLISHER)}, n.d.)}}\n"
+            f"}}"
+        )
+    if style == "apa":
+        return (
+            f"{CADATA_AUTHOR}. ({RELEASE_DATE[:4]}). {title} (Version {__version__}) [Data set]. Tables used: {used}."
+        )
+    return (
+        f"{CADATA_AUTHOR}. {title}, version {__version__} ({RELEASE_DATE}). Tables used: {used}."
+    )
+
+
+def cite_used(format: Style = "plain") -> str:  # noqa: A002  (the name users pass)
+    """How to cite what this process used: cadata's version and every source paper of every
+    bundled table loaded so far (``load``, the typed loaders, every backend), each paper
+    once, in the volume's order. ``format`` is "plain", "bibtex" or "apa"."""
+    if not isinstance(format, str) or format not in STYLES:
+        raise InvalidArgumentError(f"unknown citation format {format!r}: use one of {', '.join(STYLES)}")
+    from cadata import _catalog
+    from cadata.loading import used_tables
+
+    tables = used_tables()
+    title = str(_catalog.package().get("title") or "cadata")
+    wanted: set[str] = set()
+    for name in tables:
+        card = _catalog.resource(name).get("cadata_card", {})
+        wanted |= {str(p["paper_id"]) for p in card.get("papers", []) if isinstance(p, dict)}
+    papers = [p for pid, p in _volume_papers().items() if pid in wanted] if wanted else []
+    if format == "bibtex":
+        return "\n\n".join([_cadata_entry(format, tables, title), *(_bibtex(p) for p in papers)])
+    if format == "apa":
+        return "\n".join([_cadata_entry(format, tables, title), *(_apa(p) for p in papers)])
+    return "\n".join([_cadata_entry(format, tables, title), *(p.citation for p in papers)])

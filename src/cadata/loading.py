@@ -47,6 +47,16 @@ class _Entry:
         self.frame = frame
 
 
+#: The bundled tables ``load`` returned in this process (any backend, the typed loaders
+#: included), in the order first loaded: what ``cadata.cite_used()`` cites.
+_used: dict[str, None] = {}
+
+
+def used_tables() -> list[str]:
+    """The bundled tables loaded in this process so far, in the order first loaded."""
+    return list(_used)
+
+
 _Key = tuple[str, Path, _catalog.StatKey, _catalog.StatKey]
 _cache: Lru[_Key, _Entry] = Lru(CACHE_SIZE)
 
@@ -91,6 +101,8 @@ def load(name: str, backend: Backend = "pandas", package: Package = None) -> pd.
 
         polars = require("polars", "polars", "cadata.load(..., backend='polars')")
     entry = verified(name, _folder(package))
+    if package is None:
+        _used.setdefault(name, None)
     if backend == "arrow":  # with pandas metadata made from the schema, not the file's own
         from cadata._readers import with_trusted_metadata
 

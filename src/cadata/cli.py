@@ -96,7 +96,9 @@ def _parser() -> _Parser:
     export = _command(sub, "export", "write a self-contained Frictionless data package", "cadata export --out cadata.zip --format csv",
                       "Write a self-contained Frictionless data package (the tables, datapackage.json, README.md, LICENSE.md) to a new folder or a .zip file.")
     export.add_argument("--out", type=Path, required=True, help="a new folder, or a .zip file (a name ending in .zip writes a zip)")
-    export.add_argument("--format", choices=["parquet", "csv", "both"], default="parquet", help="the tables' file format (default: parquet; R and Excel read csv)")
+    export.add_argument("--format", choices=["parquet", "csv", "both", "all"], default="parquet",
+                        help="the tables' file format (default: parquet; R and Excel read csv; all: parquet, csv and a Stata .dta per table)")
+    export.add_argument("--stata", action="store_true", help="also write a labelled Stata .dta file per table")
     export.add_argument("--zip", action="store_true", help="write one .zip file")
     export.add_argument("--force", action="store_true", help="replace an existing .zip, or a folder an earlier export wrote")
     fetch = _command(sub, "fetch", "download a published data package into the cache (verified)", "cadata fetch https://example.org/cadata/datapackage.json")
@@ -386,9 +388,10 @@ def _run(args: argparse.Namespace) -> int:
         from cadata.export import export
 
         as_zip = args.zip or args.out.suffix.lower() == ".zip"
-        print(f"writing the data package ({args.format} tables, datapackage.json, README.md, LICENSE.md) "
+        what = "parquet, csv and Stata" if args.format == "all" else args.format + (" and Stata" if args.stata else "")
+        print(f"writing the data package ({what} tables, datapackage.json, README.md, LICENSE.md) "
               f"to {_shown(args.out)}{' as a zip' if as_zip else ''} ...", file=sys.stderr, flush=True)
-        print(_shown(export(args.out, args.format, as_zip, force=args.force)))
+        print(_shown(export(args.out, args.format, as_zip, force=args.force, stata=args.stata)))
         return EXIT_OK
     if args.command == "fetch":
         from cadata._catalog import list_datasets

@@ -21,7 +21,9 @@ from cadata import __version__, _catalog, _integrity, _paths
 from cadata._descriptor import resource_format, table_name
 from cadata.errors import IntegrityError
 
-Format = Literal["parquet", "csv", "both"]
+Format = Literal["parquet", "csv", "both", "all"]
+#: What ``--format all`` writes: both table formats, and the Stata files.
+ALL: Format = "both"
 CONTRIBUTORS = [{"title": "cadata contributors", "role": "author"}]
 LEGALCODE = "https://creativecommons.org/licenses/by/4.0/legalcode"
 VOLUME = "New Challenges and Approaches to Regional and Global Security in Central Asia"
@@ -78,11 +80,39 @@ def _resource(base: dict[str, Any], name: str, fmt: str, data: bytes) -> dict[st
     return resource
 
 
-def write_package(folder: Path, fmt: Format = "parquet") -> Path:
+def _stata_file(folder: Path, name: str, base: dict[str, Any], release_date: str) -> dict[str, Any]:
+    """Write ``NAME.dta`` (see ``cadata.stata``); its entry in the descriptor's ``cadata_stata``."""
+    from cadata.loading import load_any
+    from cadata.stata import dta_bytes
+
+    data, renamed = dta_bytes(load_any(name), base["schema"], str(base.get("title", name)), release_date)
+    _paths.child(folder, f"{name}.dta").write_bytes(data)
+    entry: dict[str, Any] = {"table": name, "path": f"{name}.dta", "hash": "sha256:" + hashlib.sha256(data).hexdigest(), "bytes": len(data)}
+    if renamed:
+        entry["renamed"] = renamed
+    return entry
+
+
+STATA_NOTE = (
+    "One labelled Stata file (format 118, Unicode) per table, beside the tables: variable labels are the "
+    "field descriptions (cut at 80 characters with \u2026), enumerated text is stored as integers with value "
+    "labels, booleans as 0/1 labelled false/true, a missing text is \"\". They are not resources (Frictionless "
+    "reads no .dta); this list gives each file's sha256."
+)
+
+
+def write_package(folder: Path, fmt: Format = "parquet", stata: bool = False) -> Path:
     """Write the package into an empty or new folder; returns its datapackage.json.
 
-    Each Parquet file is written from the bytes whose sha256 was just checked."""
+    Each Parquet file is written from the bytes whose sha256 was just checked. ``stata``
+    (implied by ``fmt="all"``, which also means both table formats) adds a labelled
+    ``NAME.dta`` per table, listed under the descriptor's ``cadata_stata``."""
+    from cadata.citation import RELEASE_DATE
+
+    stata = stata or fmt == "all"
+    fmt = ALL if fmt == "all" else fmt
     folder.mkdir(parents=True, exist_ok=True)
+    stata_files: list[dict[str, Any]] = []
     source = _paths.datasets_dir()
     package = _catalog.package()
     resources = []
@@ -98,11 +128,15 @@ def write_package(folder: Path, fmt: Format = "parquet") -> Path:
             data = _csv_bytes(name)
             _paths.child(folder, f"{name}.csv").write_bytes(data)
             resources.append(_resource(base, name, "csv", data))
+        if stata:
+            stata_files.append(_stata_file(folder, name, base, RELEASE_DATE))
     descriptor: dict[str, Any] = {k: package[k] for k in ("$schema", "name", "id", "title", "description") if k in package}
     # the release's date (the bundled package's `created`), so that an export is reproducible
     descriptor.update(version=__version__, created=package["created"] if isinstance(package.get("created"), str) else created())
     descriptor.update({k: package[k] for k in ("homepage", "keywords", "licenses", "sources") if k in package})
     descriptor.update(contributors=package.get("contributors", CONTRIBUTORS), resources=resources)
+    if stata_files:
+        descriptor["cadata_stata"] = {"note": STATA_NOTE, "files": stata_files}
     path = folder / "datapackage.json"
     path.write_text(json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     (folder / "README.md").write_text(readme(descriptor), encoding="utf-8")
@@ -177,6 +211,15 @@ def readme(descriptor: dict[str, Any]) -> str:
             "```r",
             f'df <- arrow::read_parquet("{example}.parquet")',
             "```",
+            "",
+        ]
+    stata = descriptor.get("cadata_stata")
+    if isinstance(stata, dict) and stata.get("files"):
+        lines += [
+            f"Stata (one labelled `.dta` per table, format 118: `use {example}.dta`; variable labels are the field "
+            "descriptions cut at 80 characters, enumerated text has value labels; `cadata_stata` in "
+            "datapackage.json gives each file's sha256). In Python: "
+            f'`pd.read_stata("{example}.dta")`.',
             "",
         ]
     lines += ["DuckDB:", "", "```sql"]
@@ -254,13 +297,18 @@ def _owned(folder: Path) -> set[str] | None:
     paths = {r.get("path") for r in resources if isinstance(r, dict)}
     if not all(isinstance(p, str) and "/" not in p and "\\" not in p for p in paths):
         return None
-    return {"datapackage.json", *EXTRA_FILES, *(str(p) for p in paths)}
+    stata = descriptor.get("cadata_stata")
+    files = stata.get("files") if isinstance(stata, dict) else []
+    dta = {f.get("path") for f in files if isinstance(f, dict)} if isinstance(files, list) else set()
+    if not all(isinstance(p, str) and "/" not in p and "\\" not in p and p.endswith(".dta") for p in dta):
+        return None
+    return {"datapackage.json", *EXTRA_FILES, *(str(p) for p in paths), *(str(p) for p in dta)}
 
 
 _HINT = ", or pass --force to replace a folder an earlier `cadata export` wrote"
 
 
-def export(out: Path, fmt: Format = "parquet", as_zip: bool = False, force: bool = False) -> Path:
+def export(out: Path, fmt: Format = "parquet", as_zip: bool = False, force: bool = False, stata: bool = False) -> Path:
     """Export the catalog to ``out`` (a folder, or with ``as_zip`` a .zip file); atomic.
 
     Never overwrites: an existing .zip is replaced only with ``force``; an existing folder
@@ -283,7 +331,7 @@ def export(out: Path, fmt: Format = "parquet", as_zip: bool = False, force: bool
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".cadata-export-", dir=out.parent))
     try:
-        write_package(staging / "package", fmt)
+        write_package(staging / "package", fmt, stata)
         if as_zip:
             temp_zip = staging / "package.zip"
             with zipfile.ZipFile(temp_zip, "w", zipfile.ZIP_DEFLATED) as archive:

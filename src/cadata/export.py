@@ -22,8 +22,8 @@ from cadata._descriptor import resource_format, table_name
 from cadata.errors import IntegrityError
 
 Format = Literal["parquet", "csv", "both", "all"]
-#: What ``--format all`` writes: both table formats, and the Stata files.
-ALL: Format = "both"
+#: The table formats ``--format all`` writes (and the Stata files besides).
+ALL_TABLES: Format = "both"
 CONTRIBUTORS = [{"title": "cadata contributors", "role": "author"}]
 LEGALCODE = "https://creativecommons.org/licenses/by/4.0/legalcode"
 VOLUME = "New Challenges and Approaches to Regional and Global Security in Central Asia"
@@ -110,7 +110,7 @@ def write_package(folder: Path, fmt: Format = "parquet", stata: bool = False) ->
     from cadata.citation import RELEASE_DATE
 
     stata = stata or fmt == "all"
-    fmt = ALL if fmt == "all" else fmt
+    fmt = ALL_TABLES if fmt == "all" else fmt
     folder.mkdir(parents=True, exist_ok=True)
     stata_files: list[dict[str, Any]] = []
     source = _paths.datasets_dir()

@@ -168,6 +168,19 @@ def schema_problems(schema: object) -> list[str]:
 _PAPER_KEYS = ("paper_id", "title", "authors", "pages")
 
 
+def caveat_pair(value: object) -> bool:
+    """Whether ``value`` is a one-entry mapping of text to text (a caveat as cadata 0.1.0 wrote one)."""
+    return isinstance(value, dict) and len(value) == 1 and all(isinstance(k, str) and isinstance(v, str) for k, v in value.items())
+
+
+def caveat_text(value: object) -> str:
+    """A caveat as text: itself, or ``key: value`` for a one-entry mapping."""
+    if isinstance(value, dict) and caveat_pair(value):
+        key, text = next(iter(value.items()))
+        return f"{key}: {text}"
+    return str(value)
+
+
 def card_problems(card: object) -> list[str]:
     """Problems of the data card datapackage.json carries for a table (``cadata_card``)."""
     if not isinstance(card, dict):
@@ -183,7 +196,9 @@ def card_problems(card: object) -> list[str]:
     if "paper_id" in card and names(card["paper_id"]) is None:
         problems.append(f"cadata_card.paper_id is {kind(card['paper_id'])}, expected a paper id or a list of them")
     caveats = card.get("caveats", [])
-    if not isinstance(caveats, list) or not all(isinstance(c, str) for c in caveats):
+    # a caveat is a text, or (as cadata 0.1.0 published one, "Left out, by rule (tested): ...") a
+    # one-entry mapping of text to text that YAML made of it; it reads as "key: value"
+    if not isinstance(caveats, list) or not all(isinstance(c, str) or caveat_pair(c) for c in caveats):
         problems.append(f"cadata_card.caveats is {kind(caveats)}, expected a list of texts")
     papers = card.get("papers", [])
     if not isinstance(papers, list):

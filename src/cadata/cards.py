@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cadata import _catalog
+from cadata._schema import caveat_text
 
 VOLUME_TITLE = "New Challenges and Approaches to Regional and Global Security in Central Asia"
 PUBLISHER = "OSCE Programme Office in Nur-Sultan"
@@ -130,7 +131,7 @@ def info(name: str) -> DatasetInfo:
         pages=str(card.get("pages", "")),
         license=", ".join(str(lic.get("title") or lic.get("name")) for lic in licenses),
         rows=int(card.get("rows", 0)),
-        caveats=[str(c) for c in card.get("caveats", [])],
+        caveats=[caveat_text(c) for c in card.get("caveats", [])],
         fields=fields,
         primary_key=[key] if isinstance(key := schema.get("primaryKey", []), str) else list(key),
         version=str(_catalog.package().get("version", "")),

@@ -62,3 +62,10 @@ class InvalidArgumentError(CadataError, TypeError, ValueError):
 
 class MissingExtraError(CadataError, ImportError):
     """A feature needs an optional dependency that is not installed; names the extra."""
+
+
+class UnknownVersionError(CadataError, KeyError):
+    """A release version that releases.json does not record; the message lists the known ones."""
+
+    def __str__(self) -> str:  # KeyError would quote the message
+        return str(self.args[0]) if self.args else ""

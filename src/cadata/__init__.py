@@ -39,6 +39,7 @@ API = (
     "Comparison",
     "CuratedDataError",
     "DatasetInfo",
+    "Diff",
     "IntegrityError",
     "InvalidArgumentError",
     "MissingExtraError",
@@ -55,6 +56,7 @@ API = (
     "cite_used",
     "compare",
     "connect",
+    "diff",
     "erratum",
     "find_facts",
     "info",
@@ -63,6 +65,7 @@ API = (
     "search",
     "testing",
     "validate",
+    "versions",
 )
 __all__ = [*API, *_table_loaders]
 
@@ -77,6 +80,8 @@ if TYPE_CHECKING:
     from cadata.registers import cite_row as cite_row, erratum as erratum, find_facts as find_facts, search as search
     from cadata.sql import connect as connect
     from cadata.triangulate import Comparison as Comparison, compare as compare
+    from cadata.diff import Diff as Diff, diff as diff
+    from cadata.releases import versions as versions
 
 
 def __getattr__(name: str) -> Any:
@@ -117,6 +122,14 @@ def __getattr__(name: str) -> Any:
         from cadata import registers
 
         return getattr(registers, name)
+    if name in ("diff", "Diff"):
+        from cadata import diff as _diff
+
+        return getattr(_diff, name)
+    if name == "versions":
+        from cadata.releases import versions
+
+        return versions
     raise AttributeError(f"module 'cadata' has no attribute {name!r}")
 
 

@@ -89,10 +89,11 @@ def render(root: Path | None = None) -> bytes:
     notes = _notes(new_folder, result.records())
     rules = _rules(root)
     rows = []
-    for r in result.records().itertuples(index=False):
-        cited = _erratum_cited(notes, str(r.table), str(r.key))
-        rows.append([version, r.table, r.change, r.key, r.column, r.old, r.new,
-                     reason(rules, version, str(r.table), str(r.change), str(r.column), str(r.key), cited)])
+    for record in result.records().fillna("").astype(str).to_dict("records"):
+        table, change, key, column = (str(record[c]) for c in ("table", "change", "key", "column"))
+        cited = _erratum_cited(notes, table, key)
+        rows.append([version, table, change, key, column, str(record["old"]), str(record["new"]),
+                     reason(rules, version, table, change, column, key, cited)])
     return _csv(rows)
 
 

@@ -101,11 +101,26 @@ def _parser() -> _Parser:
     export.add_argument("--stata", action="store_true", help="also write a labelled Stata .dta file per table")
     export.add_argument("--zip", action="store_true", help="write one .zip file")
     export.add_argument("--force", action="store_true", help="replace an existing .zip, or a folder an earlier export wrote")
-    fetch = _command(sub, "fetch", "download a published data package into the cache (verified)", "cadata fetch https://example.org/cadata/datapackage.json")
-    fetch.add_argument("url", help="the package's datapackage.json or .zip URL")
+    fetch = _command(sub, "fetch", "download a published data package, or a cadata release, into the cache (verified)",
+                     "cadata fetch --version 0.1.0",
+                     "Download a published data package (URL) or a release of cadata (--version, its sha256 checked against "
+                     "releases.json) into the cache; afterwards it is read offline.")
+    fetch.add_argument("url", nargs="?", help="the package's datapackage.json or .zip URL")
+    fetch.add_argument("--version", dest="release", metavar="VERSION", help="a cadata release instead of a URL (`cadata versions` lists them)")
     fetch.add_argument("--refresh", action="store_true", help="download again even if cached")
     fetch.add_argument("--deadline", type=_seconds, default=None, metavar="SECONDS",
                        help="give up on a file after this long (default $CADATA_DOWNLOAD_DEADLINE or 300)")
+    _command(sub, "versions", "list cadata's releases: date, sha256, DOI, and which are bundled or cached", "cadata versions")
+    diff = _command(
+        sub, "diff", "what changed between two versions or packages: rows, cells and schemas", "cadata diff 0.1.0 current --table facts",
+        "What changed from OLD to NEW, table by table: rows added and removed by primary key, each changed cell (column, old "
+        "and new value), and schema changes apart. OLD and NEW are each a release version (cadata versions), `current` "
+        "(the bundled data), a package folder, a datapackage.json, a .zip or an http(s) URL.",
+    )
+    diff.add_argument("old", help="the older version or package")
+    diff.add_argument("new", help="the newer version or package (`current`: the bundled data)")
+    diff.add_argument("--table", metavar="NAME", help="only this table")
+    diff.add_argument("--format", choices=["text", "csv", "json"], default="text", help="text (default), csv (one row per change) or json")
     cite = _command(sub, "cite", "how to cite a table (its papers and cadata)", "cadata cite kz_hotline_reports --format bibtex")
     cite.add_argument("name", help=table)
     cite.add_argument("--format", choices=["plain", "bibtex", "apa"], default="plain", help="citation style (default: plain)")
@@ -333,7 +348,7 @@ def _build(check: bool, root: Path | None, dry_run: bool = False, only: list[str
 
 
 #: Arguments that are text (a name, a word, a key, a URL), not a file name.
-_TEXT_ARGUMENTS = ("name", "text", "erratum_id", "key", "url", "table")
+_TEXT_ARGUMENTS = ("name", "text", "erratum_id", "key", "url", "table", "release", "old", "new")
 
 
 def _shown(path: Path) -> str:
@@ -393,10 +408,34 @@ def _run(args: argparse.Namespace) -> int:
               f"to {_shown(args.out)}{' as a zip' if as_zip else ''} ...", file=sys.stderr, flush=True)
         print(_shown(export(args.out, args.format, as_zip, force=args.force, stata=args.stata)))
         return EXIT_OK
+    if args.command == "versions":
+        from cadata.releases import versions
+
+        for r in versions():
+            state = "bundled" if r.bundled else ("cached" if r.cached else "not downloaded")
+            print(f"{r.version:8}  {r.date}  {state:14}  {r.sha256 or '-'}  {('doi:' + r.doi) if r.doi else 'no DOI yet'}")
+        return EXIT_OK
+    if args.command == "diff":
+        from cadata.diff import diff
+
+        print(diff(args.old, args.new, args.table).render(args.format), end="" if args.format != "text" else "\n")
+        return EXIT_OK
+    if args.command == "fetch" and args.release is not None:
+        from cadata._catalog import list_datasets
+        from cadata.releases import package_folder
+
+        if args.url is not None:
+            _parser().error("fetch takes a URL or --version, not both")
+        folder = package_folder(args.release, refresh=args.refresh, deadline=args.deadline)
+        print(f"{_shown(folder)}: cadata {args.release}, {len(list_datasets(folder))} tables, cached and verified; "
+              f"in Python: cadata.load(name, version={args.release!r})")
+        return EXIT_OK
     if args.command == "fetch":
         from cadata._catalog import list_datasets
         from cadata.packages import fetch
 
+        if args.url is None:
+            _parser().error("fetch needs a URL or --version VERSION")
         folder = fetch(args.url, refresh=args.refresh, deadline=args.deadline)
         print(f"{_shown(folder)}: {len(list_datasets(folder))} tables, cached and verified; in Python: cadata.load(name, package={args.url!r})")
         return EXIT_OK

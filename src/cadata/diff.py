@@ -88,26 +88,27 @@ class Diff:
         lines = [f"cadata diff {self.old} -> {self.new}"]
         if self.empty:
             return "\n".join([*lines, "no differences: the same tables, schemas and cells"])
-        for summary in self.tables.itertuples(index=False):
-            if summary.status == "same":
+        for summary in _dicts(self.tables):
+            if summary["status"] == "same":
                 continue
-            head = f"{summary.table}: {summary.status}"
-            if summary.status in ("changed", "renamed"):
-                head += (f" ({summary.old_rows} -> {summary.new_rows} rows: {summary.added} added, {summary.removed} removed, "
-                         f"{summary.changed_rows} changed in {summary.changed_cells} cells; {summary.schema_changes} schema changes)")
-            elif summary.status in ("added", "removed"):
-                head += f" ({summary.new_rows if summary.status == 'added' else summary.old_rows} rows)"
-            lines += ["", head + (f"; {summary.note}" if summary.note else "")]
-            table = summary.table
-            for s in self.schema[self.schema["table"] == table].itertuples(index=False):
-                if s.change.startswith("table "):
+            head = f"{summary['table']}: {summary['status']}"
+            if summary["status"] in ("changed", "renamed"):
+                head += (f" ({summary['old_rows']} -> {summary['new_rows']} rows: {summary['added']} added, "
+                         f"{summary['removed']} removed, {summary['changed_rows']} changed in {summary['changed_cells']} cells; "
+                         f"{summary['schema_changes']} schema changes)")
+            elif summary["status"] in ("added", "removed"):
+                head += f" ({summary['new_rows'] if summary['status'] == 'added' else summary['old_rows']} rows)"
+            lines += ["", head + (f"; {summary['note']}" if summary["note"] else "")]
+            table = summary["table"]
+            for s in _dicts(self.schema[self.schema["table"] == table]):
+                if s["change"].startswith("table "):
                     continue
-                detail = f"{s.old} -> {s.new}" if s.old and s.new else (s.new or s.old)
-                lines.append(f"  schema: {s.change} {s.column}" + (f": {detail}" if detail else ""))
-            for r in self.rows[self.rows["table"] == table].itertuples(index=False):
-                lines.append(f"  {r.change}: {r.key}")
-            for c in self.cells[self.cells["table"] == table].itertuples(index=False):
-                lines.append(f"  changed {c.key} {c.column}: {c.old!r} -> {c.new!r}")
+                detail = f"{s['old']} -> {s['new']}" if s["old"] and s["new"] else (s["new"] or s["old"])
+                lines.append(f"  schema: {s['change']}" + (f" {s['column']}" if s["column"] else "") + (f": {detail}" if detail else ""))
+            for r in _dicts(self.rows[self.rows["table"] == table]):
+                lines.append(f"  {r['change']}: {r['key']}")
+            for c in _dicts(self.cells[self.cells["table"] == table]):
+                lines.append(f"  changed {c['key']} {c['column']}: {c['old']!r} -> {c['new']!r}")
         same = int((self.tables["status"] == "same").sum())
         lines += ["", f"{same} table(s) unchanged"]
         return "\n".join(lines)
@@ -127,6 +128,17 @@ class Diff:
     def __repr__(self) -> str:
         changed = int((self.tables["status"] != "same").sum())
         return f"<cadata.Diff {self.old} -> {self.new}: {changed} table(s) differ, {len(self.cells)} cells, {len(self.rows)} rows, {len(self.schema)} schema changes>"
+
+
+def _dicts(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """A frame's rows as dicts (missing as "")."""
+    return [{str(k): ("" if v is None or v is _NA() else v) for k, v in row.items()} for row in frame.to_dict("records")]
+
+
+def _NA() -> object:
+    import pandas as pd
+
+    return pd.NA
 
 
 def folder_of(ref: PackageRef) -> tuple[Path, str]:
@@ -282,7 +294,8 @@ def _compare_table(out: _Collect, table: str, old: pd.DataFrame, old_schema: dic
     for g in gone_cols:
         if not pairs or old_rows[g].isna().all():
             continue
-        for a in new_cols:
+        same_type_first = sorted(new_cols, key=lambda c: new_fields.get(c, {}).get("type") != old_fields.get(g, {}).get("type"))
+        for a in same_type_first:
             if a not in renamed.values() and equal(old_rows[g].reset_index(drop=True), new_rows[a].reset_index(drop=True)).all():
                 renamed[g] = a
                 break
@@ -307,11 +320,11 @@ def _compare_table(out: _Collect, table: str, old: pd.DataFrame, old_schema: dic
             elif lost or gained:
                 out.schema_change(table, "enum values changed", c, "; ".join(lost), "; ".join(gained))
     keys = [b for _, b in pairs]
-    for c in (c for c in common if c not in new_pk):  # a key's change is the "(key)" cell
-        a, b = old_rows[c].reset_index(drop=True), new_rows[c].reset_index(drop=True)
-        differs = ~equal(a, b)
+    for column in (c for c in common if c not in new_pk):  # a key's change is the "(key)" cell
+        before_s, after_s = old_rows[column].reset_index(drop=True), new_rows[column].reset_index(drop=True)
+        differs = ~equal(before_s, after_s)
         for i in differs.nonzero()[0]:
-            out.cells.append({"table": table, "key": keys[i], "column": c, "old": text(a.iloc[i]), "new": text(b.iloc[i])})
+            out.cells.append({"table": table, "key": keys[i], "column": column, "old": text(before_s.iloc[i]), "new": text(after_s.iloc[i])})
     changed_keys = {cell["key"] for cell in out.cells[first_cell:]}
     out.rows += [{"table": table, "key": k, "change": "row removed"} for k in removed]
     out.rows += [{"table": table, "key": k, "change": "row added"} for k in added]

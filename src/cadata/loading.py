@@ -72,6 +72,12 @@ def load(name: TableName, backend: Literal["polars"], package: None = None) -> p
 @overload
 def load(name: str, *, package: str | os.PathLike[str]) -> pd.DataFrame: ...
 @overload
+def load(name: str, backend: Literal["pandas"] = "pandas", package: None = None, *, version: str) -> pd.DataFrame: ...
+@overload
+def load(name: str, backend: Literal["arrow"], package: None = None, *, version: str) -> pa.Table: ...
+@overload
+def load(name: str, backend: Literal["polars"], package: None = None, *, version: str) -> pl.DataFrame: ...
+@overload
 def load(name: str, backend: Literal["pandas"], package: str | os.PathLike[str]) -> pd.DataFrame: ...
 @overload
 def load(name: str, backend: Literal["arrow"], package: str | os.PathLike[str]) -> pa.Table: ...
@@ -79,7 +85,9 @@ def load(name: str, backend: Literal["arrow"], package: str | os.PathLike[str]) 
 def load(name: str, backend: Literal["polars"], package: str | os.PathLike[str]) -> pl.DataFrame: ...
 
 
-def load(name: str, backend: Backend = "pandas", package: Package = None) -> pd.DataFrame | pa.Table | pl.DataFrame:
+def load(
+    name: str, backend: Backend = "pandas", package: Package = None, *, version: str | None = None
+) -> pd.DataFrame | pa.Table | pl.DataFrame:
     """Load one table: a pandas DataFrame (default), a pyarrow Table or a polars DataFrame.
 
     pandas columns have the Table Schema's dtypes (``Int64``, ``Float64``, ``boolean``,
@@ -89,10 +97,14 @@ def load(name: str, backend: Backend = "pandas", package: Package = None) -> pd.
     reading it again. ``backend="polars"`` needs the ``polars`` extra. ``package`` names
     another data package to read instead of the bundled one: a folder, its
     datapackage.json, a .zip, or a URL (written once into the cache, every hash verified;
-    see ``cadata fetch``).
+    see ``cadata fetch``). ``version`` pins a release (``"0.1.0"``; ``cadata.versions()``
+    lists them): downloaded once into the cache, its sha256 checked against releases.json,
+    then read offline; the current version is the bundled data.
     """
     if not isinstance(backend, str) or backend not in BACKENDS:
         raise InvalidArgumentError(f"unknown backend {backend!r}: use one of {', '.join(BACKENDS)}")
+    if version is not None:
+        return _load_version(name, backend, package, version)
     if package is None and backend == "pandas" and isinstance(name, str) and (fact_ids := _deprecated_facts(name)) is not None:
         facts = load("facts")
         return facts[facts["fact_id"].isin(fact_ids)].reset_index(drop=True)
@@ -113,6 +125,42 @@ def load(name: str, backend: Backend = "pandas", package: Package = None) -> pd.
     if entry.frame is None:  # two threads may both build it; either copy is right
         entry.frame = to_frame(entry.resource, entry.path, entry.arrow)
     return entry.frame.copy()
+
+
+def _load_version(name: str, backend: Backend, package: Package, version: str) -> pd.DataFrame | pa.Table | pl.DataFrame:
+    """``load(name, version=...)``: the bundled data for the current version, else the cached release."""
+    from cadata import releases
+
+    if package is not None:
+        raise InvalidArgumentError("give either package= or version=, not both")
+    releases.check_version(version)
+    if releases.is_current(version):
+        return load(cast("TableName", name), backend)
+    folder = releases.package_folder(version)
+    tables = _catalog.list_datasets(folder)
+    if isinstance(name, str) and name not in tables:
+        entry = _deprecated().get(name)
+        if isinstance(entry, dict) and releases.version_key(version) >= releases.version_key(str(entry["since"])) and backend == "pandas":
+            import warnings
+
+            warnings.warn(
+                f"cadata {entry['since']} merged the table {name!r} into {entry['replacement']!r}: "
+                f"loading its facts {', '.join(entry['fact_ids'])} from cadata {version}",
+                CadataDeprecationWarning, stacklevel=3,
+            )
+            facts = load("facts", package=folder)
+            return facts[facts["fact_id"].isin([str(i) for i in entry["fact_ids"]])].reset_index(drop=True)
+        from cadata.errors import UnknownDatasetError
+        import difflib
+
+        close = difflib.get_close_matches(str(name), tables, n=3)
+        merged = f"; cadata {entry['since']} merged it into {entry['replacement']!r}" if isinstance(entry, dict) else ""
+        raise UnknownDatasetError(
+            f"cadata {version} has no table {str(name)[:80]!r}{merged}"
+            + (f"; did you mean {', '.join(close)}?" if close else "")
+            + f" (its tables: cadata.list_datasets(cadata.releases.package_folder({version!r})), or `cadata diff {version} current`)"
+        )
+    return load(name, backend, package=folder)
 
 
 def load_any(name: str) -> pd.DataFrame:

@@ -80,7 +80,7 @@ if TYPE_CHECKING:
     from cadata.registers import cite_row as cite_row, erratum as erratum, find_facts as find_facts, search as search
     from cadata.sql import connect as connect
     from cadata.triangulate import Comparison as Comparison, compare as compare
-    from cadata.diff import Diff as Diff, diff as diff
+    from cadata.differences import Diff as Diff, diff as diff
     from cadata.releases import versions as versions
 
 
@@ -123,7 +123,7 @@ def __getattr__(name: str) -> Any:
 
         return getattr(registers, name)
     if name in ("diff", "Diff"):
-        from cadata import diff as _diff
+        from cadata import differences as _diff
 
         return getattr(_diff, name)
     if name == "versions":

@@ -75,7 +75,7 @@ def reason(rules: list[dict[str, str]], version: str, table: str, change: str, c
 def render(root: Path | None = None) -> bytes:
     """datasets/changes.csv as it should be: the bundled data against the previous release."""
     from cadata import releases
-    from cadata.diff import diff, folder_of
+    from cadata.differences import diff, folder_of
 
     root = root or _root()
     version = releases.current_version()
@@ -99,7 +99,7 @@ def render(root: Path | None = None) -> bytes:
 
 def _notes(folder: Path, records: pd.DataFrame) -> dict[tuple[str, str], str]:
     """The ``note`` of every changed row of the tables that have one, by (table, key)."""
-    from cadata.diff import _frame, _keys, _primary_key, _tables
+    from cadata.differences import _frame, _keys, _primary_key, _tables
 
     tables = _tables(folder)
     notes: dict[tuple[str, str], str] = {}

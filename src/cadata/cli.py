@@ -416,7 +416,7 @@ def _run(args: argparse.Namespace) -> int:
             print(f"{r.version:8}  {r.date}  {state:14}  {r.sha256 or '-'}  {('doi:' + r.doi) if r.doi else 'no DOI yet'}")
         return EXIT_OK
     if args.command == "diff":
-        from cadata.diff import diff
+        from cadata.differences import diff
 
         print(diff(args.old, args.new, args.table).render(args.format), end="" if args.format != "text" else "\n")
         return EXIT_OK

@@ -151,11 +151,14 @@ def fetch(version: str, refresh: bool = False, *, deadline: float | None = None)
                 digest.update(chunk)
                 out.write(chunk)
 
-            got = _http.stream(
-                url, sink, limit=size, seconds=seconds,
-                too_large=f"{_http.shown(url)}: sends more than the {size} bytes releases.json records for cadata {version}; "
-                "it is not that release (nothing was cached); check $CADATA_RELEASES_URL or try again later",
-            )
+            too_large = (f"{_http.shown(url)}: sends more than the {size} bytes releases.json records for cadata {version}; "
+                         f"it is not that release, so nothing was cached; check ${RELEASES_ENV} or try again later")
+            try:
+                got = _http.stream(url, sink, limit=size, seconds=seconds, too_large=too_large)
+            except PackageError as exc:
+                if str(exc) == too_large:  # a longer file is a changed release: an integrity error
+                    raise IntegrityError(too_large) from None
+                raise
         if got != size or digest.hexdigest() != expected:
             raise IntegrityError(
                 f"{_http.shown(url)}: the release zip of cadata {version} has {got} bytes and sha256 {digest.hexdigest()}, "

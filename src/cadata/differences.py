@@ -16,7 +16,7 @@ package folder, its datapackage.json, a .zip or an http(s) URL. For each table:
 - tables added and removed; a table that ``deprecated.json`` says was merged into another
   (``facts``) or renamed is reported as such, with the rows it became.
 
-``cadata.diff(old, new)`` returns a ``Diff`` whose DataFrames hold the same.
+``cadata.diff(old, new)`` (this module is ``cadata.differences``) returns a ``Diff`` whose DataFrames hold the same.
 """
 
 from __future__ import annotations

@@ -11,7 +11,8 @@ package folder, its datapackage.json, a .zip or an http(s) URL. For each table:
 - each changed cell of a column both versions have: the column, the old and the new
   value (compared vectorised; a missing value equals a missing value, 28935 equals 28935.0);
 - schema changes, apart: columns added, removed, renamed (a removed and an added column
-  holding the same values in every matched row), retyped, enum values changed, and a
+  holding the same values in every matched row, or of the same type and agreeing in 80% of
+  them: its differing cells are changed cells, under the new name), retyped, enum values changed, and a
   changed primary key;
 - tables added and removed; a table that ``deprecated.json`` says was merged into another
   (``facts``) or renamed is reported as such, with the rows it became.
@@ -38,6 +39,9 @@ FORMATS: tuple[Format, ...] = ("text", "csv", "json")
 RECORD_COLUMNS = ["table", "change", "key", "column", "old", "new"]
 #: Provenance columns that pair a row whose key changed with its old self.
 PAIRING = ("paper_id", "line", "as_printed")
+#: The share of matched rows in which a removed and an added column of the same type must
+#: agree to be reported as one renamed column (its differing cells are then changed cells).
+RENAMED_SHARE = 0.8
 PackageRef = str | os.PathLike[str]
 
 
@@ -291,14 +295,20 @@ def _compare_table(out: _Collect, table: str, old: pd.DataFrame, old_schema: dic
     gone_cols = [c for c in old.columns if c not in new.columns]
     new_cols = [c for c in new.columns if c not in old.columns]
     renamed: dict[str, str] = {}
-    for g in gone_cols:
-        if not pairs or old_rows[g].isna().all():
-            continue
-        same_type_first = sorted(new_cols, key=lambda c: new_fields.get(c, {}).get("type") != old_fields.get(g, {}).get("type"))
-        for a in same_type_first:
-            if a not in renamed.values() and equal(old_rows[g].reset_index(drop=True), new_rows[a].reset_index(drop=True)).all():
-                renamed[g] = a
-                break
+    # a removed and an added column are one renamed column when they hold the same values in
+    # every matched row; failing that, the same type and the same values in most (RENAMED_SHARE)
+    for share in (1.0, RENAMED_SHARE):
+        for g in gone_cols:
+            if g in renamed or not pairs or old_rows[g].isna().all():
+                continue
+            kind = old_fields.get(g, {}).get("type")
+            candidates = sorted(new_cols, key=lambda c: new_fields.get(c, {}).get("type") != kind)
+            for a in candidates:
+                if a in renamed.values() or (share < 1 and new_fields.get(a, {}).get("type") != kind):
+                    continue
+                if equal(old_rows[g].reset_index(drop=True), new_rows[a].reset_index(drop=True)).mean() >= share:
+                    renamed[g] = a
+                    break
     for g in gone_cols:
         if g in renamed:
             out.schema_change(table, "column renamed", g, g, renamed[g])
@@ -320,8 +330,9 @@ def _compare_table(out: _Collect, table: str, old: pd.DataFrame, old_schema: dic
             elif lost or gained:
                 out.schema_change(table, "enum values changed", c, "; ".join(lost), "; ".join(gained))
     keys = [b for _, b in pairs]
-    for column in (c for c in common if c not in new_pk):  # a key's change is the "(key)" cell
-        before_s, after_s = old_rows[column].reset_index(drop=True), new_rows[column].reset_index(drop=True)
+    compared = [(c, c) for c in common if c not in new_pk] + [(g, a) for g, a in renamed.items() if a not in new_pk]
+    for old_column, column in compared:  # a key's change is the "(key)" cell
+        before_s, after_s = old_rows[old_column].reset_index(drop=True), new_rows[column].reset_index(drop=True)
         differs = ~equal(before_s, after_s)
         for i in differs.nonzero()[0]:
             out.cells.append({"table": table, "key": keys[i], "column": column, "old": text(before_s.iloc[i]), "new": text(after_s.iloc[i])})

@@ -3,6 +3,7 @@
 
     python3 tasks.py demo   # set up, build the tables, validate them, show the catalog
     python3 tasks.py test   # set up, check the build is fresh, mypy --strict, pytest
+    python3 tasks.py release  # dist/: the wheel, the sdist, cadata-<version>.zip and its .sha256
 
 Set-up creates ./.venv and installs cadata with its test extra, pinned by
 constraints.txt (so every machine builds byte-identical Parquet files); it is
@@ -74,7 +75,20 @@ def test() -> None:
     run(PYTHON, "-m", "pytest")
 
 
-JOBS = {"setup": setup, "demo": demo, "test": test}
+def release() -> None:
+    """The release: the zip of the catalog and its sha256 (recorded in src/cadata/releases.json,
+    checked to validate, load back and diff to nothing against the bundled data), then the
+    wheel and the sdist (which carry that releases.json), all in dist/."""
+    setup()
+    dist = ROOT / "dist"
+    for old in dist.glob("cadata-*"):
+        old.unlink()
+    run(PYTHON, "-m", "cadata.releases", "--release", dist)
+    run(PYTHON, "-m", "build", "--no-isolation", "--sdist", "--wheel", "--outdir", dist, ".")  # hatchling: the test extra
+    print("dist/:", ", ".join(sorted(p.name for p in dist.glob("cadata-*"))))
+
+
+JOBS = {"setup": setup, "demo": demo, "test": test, "release": release}
 
 if __name__ == "__main__":
     if len(sys.argv) != 2 or sys.argv[1] not in JOBS:

@@ -203,3 +203,19 @@ def test_release_zip_is_deterministic_and_loads_back_to_the_bundled_data(release
     with zipfile.ZipFile(release_zip) as archive:
         assert {i.date_time for i in archive.infolist()} == {(2026, 12, 2, 0, 0, 0)}
         assert json.loads(archive.read("datapackage.json"))["created"] == "2026-12-02T00:00:00Z"
+
+
+def test_record_adds_a_release_and_keeps_its_doi(release_zip: Path, tmp_path: Path) -> None:
+    listing = tmp_path / "releases.json"
+    document = json.loads(releases.RELEASES_FILE.read_text(encoding="utf-8"))
+    document["releases"][0]["doi"] = "10.5281/zenodo.1"
+    listing.write_text(json.dumps(document))
+    try:
+        item = releases.record(release_zip, cadata.__version__, "2026-12-02", listing)
+        assert item["sha256"] == hashlib.sha256(release_zip.read_bytes()).hexdigest() and item["doi"] is None
+        releases.record(ZIP_010, "0.1.0", "2026-11-28", listing)
+        recorded = json.loads(listing.read_text())["releases"]
+        assert [r["version"] for r in recorded] == ["0.1.0", cadata.__version__]
+        assert recorded[0]["doi"] == "10.5281/zenodo.1"
+    finally:
+        releases._recorded.cache_clear()

@@ -271,3 +271,48 @@ def record(zip_path: Path, version: str, date: str, releases_file: Path = RELEAS
     releases_file.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     _recorded.cache_clear()
     return item
+
+
+def make_release(dist: Path, releases_file: Path = RELEASES_FILE) -> list[Path]:
+    """The release job's data part (``python3 tasks.py release``): ``dist/cadata-<version>.zip``
+    and its ``.sha256``, recorded in releases.json, then checked: the zip validates with
+    frictionless (no error, no warning), every table loads from it, and it diffs to nothing
+    against the bundled data. Returns the files written."""
+    from cadata.citation import RELEASE_DATE
+    from cadata.differences import diff
+    from cadata.errors import BuildError
+
+    version = current_version()
+    dist.mkdir(parents=True, exist_ok=True)
+    archive = build_zip(dist / f"cadata-{version}.zip")
+    digest = hashlib.sha256(archive.read_bytes()).hexdigest()
+    checksum = dist / f"{archive.name}.sha256"
+    checksum.write_text(f"{digest}  {archive.name}\n", encoding="utf-8")
+    item = record(archive, version, RELEASE_DATE, releases_file)
+    from frictionless import Package
+
+    report = Package(str(archive)).validate()
+    if not report.valid or report.stats["warnings"]:
+        raise BuildError(f"{archive}: frictionless reports {report.stats['errors']} errors and {report.stats['warnings']} warnings")
+    from cadata.loading import load
+    from cadata.packages import unzip
+
+    folder = unzip(archive)
+    from cadata._catalog import list_datasets
+
+    for name in list_datasets(folder):
+        load(name, package=folder)
+    changed = diff(str(archive), "current")
+    if not changed.empty:
+        raise BuildError(f"{archive}: differs from the bundled data:\n{changed}")
+    print(f"{archive.name}: {item['bytes']} bytes, sha256 {digest}; recorded in {RELEASES_FILE.name}; "
+          f"valid, loads back, no difference from the bundled data")
+    return [archive, checksum]
+
+
+if __name__ == "__main__":
+    import sys
+
+    if len(sys.argv) != 3 or sys.argv[1] != "--release":
+        sys.exit("usage: python -m cadata.releases --release DIST")
+    make_release(Path(sys.argv[2]))

@@ -219,3 +219,12 @@ def test_record_adds_a_release_and_keeps_its_doi(release_zip: Path, tmp_path: Pa
         assert recorded[0]["doi"] == "10.5281/zenodo.1"
     finally:
         releases._recorded.cache_clear()
+
+
+def test_a_checkout_reads_its_committed_release_offline(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without $CADATA_RELEASES_URL a source checkout uses releases/cadata-0.1.0.zip, checked the same way."""
+    monkeypatch.delenv(releases.RELEASES_ENV, raising=False)
+    monkeypatch.setenv("CADATA_CACHE", str(tmp_path / "cache"))
+    assert releases.local_copy(releases.entry("0.1.0")) == ZIP_010
+    assert len(cadata.load("kz_hotline_reports", version="0.1.0")) == 7
+    assert {r.version: r.cached for r in cadata.versions()}["0.1.0"]

@@ -8,6 +8,8 @@ The bundled data is the current version and is never downloaded.
 
 The download address is configured here only: ``DEFAULT_URL``, or ``$CADATA_RELEASES_URL``
 (a template with ``{version}`` and ``{file}``, or a folder URL the file name is appended to).
+In a source checkout without ``$CADATA_RELEASES_URL``, a release zip committed in
+``releases/`` is used instead of a download (checked the same way).
 """
 
 from __future__ import annotations
@@ -103,6 +105,20 @@ def url_of(item: dict[str, Any]) -> str:
     return template.replace("{version}", str(item["version"])).replace("{file}", str(item["file"]))
 
 
+def local_copy(item: dict[str, Any]) -> Path | None:
+    """The release's zip committed in the source checkout (``releases/``), used when
+    $CADATA_RELEASES_URL is not set, so that a clone diffs against it offline; else None."""
+    import os
+
+    from cadata import _paths
+
+    root = _paths.checkout_root()
+    if os.environ.get(RELEASES_ENV) or root is None:
+        return None
+    path = root / "releases" / str(item["file"])
+    return path if path.is_file() else None
+
+
 def cache_folder(item: dict[str, Any]) -> Path:
     """The cached, unpacked release: named by its version and recorded sha256."""
     from cadata.packages import cache_dir
@@ -139,7 +155,8 @@ def fetch(version: str, refresh: bool = False, *, deadline: float | None = None)
     target = cache_folder(item)
     if (target / "datapackage.json").is_file() and not refresh:
         return target
-    url = url_of(item)
+    local = local_copy(item)
+    url = str(local) if local is not None else url_of(item)
     seconds = _http.deadline_seconds(deadline)
     size, expected = int(item["bytes"]), str(item["sha256"])
     with _staging(target) as staging:
@@ -154,7 +171,8 @@ def fetch(version: str, refresh: bool = False, *, deadline: float | None = None)
             too_large = (f"{_http.shown(url)}: sends more than the {size} bytes releases.json records for cadata {version}; "
                          f"it is not that release, so nothing was cached; check ${RELEASES_ENV} or try again later")
             try:
-                got = _http.stream(url, sink, limit=size, seconds=seconds, too_large=too_large)
+                got = _copy(local, sink, size, too_large) if local is not None else _http.stream(
+                    url, sink, limit=size, seconds=seconds, too_large=too_large)
             except PackageError as exc:
                 if str(exc) == too_large:  # a longer file is a changed release: an integrity error
                     raise IntegrityError(too_large) from None
@@ -171,6 +189,18 @@ def fetch(version: str, refresh: bool = False, *, deadline: float | None = None)
             package.extract(staging / "package")
         _swap_in(staging / "package", target, refresh)
     return target
+
+
+def _copy(path: Path, sink: Any, limit: int, too_large: str) -> int:
+    """A local release zip into ``sink``, at most ``limit`` bytes (PackageError ``too_large`` beyond)."""
+    size = 0
+    with path.open("rb") as source:
+        while chunk := source.read(min(1 << 16, limit + 1 - size)):
+            size += len(chunk)
+            if size > limit:
+                raise PackageError(too_large)
+            sink(chunk)
+    return size
 
 
 def versions() -> list[Release]:

@@ -102,7 +102,9 @@ class Diff:
                          f"{summary['schema_changes']} schema changes)")
             elif summary["status"] in ("added", "removed"):
                 head += f" ({summary['new_rows'] if summary['status'] == 'added' else summary['old_rows']} rows)"
-            lines += ["", head + (f"; {summary['note']}" if summary["note"] else "")]
+            if summary["status"] == "merged":
+                head = f"{summary['table']}: {summary['note']}"
+            lines += ["", head + (f"; {summary['note']}" if summary["note"] and summary["status"] != "merged" else "")]
             table = summary["table"]
             for s in _dicts(self.schema[self.schema["table"] == table]):
                 if s["change"].startswith("table "):

@@ -80,6 +80,8 @@ def release() -> None:
     checked to validate, load back and diff to nothing against the bundled data), then the
     wheel and the sdist (which carry that releases.json), all in dist/."""
     setup()
+    run(BIN / "cadata", "build", "--check")  # the data released is the data built
+    run(PYTHON, "-m", "cadata.changes", "--check")  # and its changelog is current
     dist = ROOT / "dist"
     for old in dist.glob("cadata-*"):
         old.unlink()

@@ -273,14 +273,19 @@ def _compare_table(out: _Collect, table: str, old: pd.DataFrame, old_schema: dic
     old_keys, new_keys = _keys(old, old_key_cols), _keys(new, new_pk)
     o = old.set_axis(pd.Index(old_keys), axis=0)
     n = new.set_axis(pd.Index(new_keys), axis=0)
-    removed = [k for k in old_keys if k not in set(new_keys)]
-    added = [k for k in new_keys if k not in set(old_keys)]
-    pairs: list[tuple[str, str]] = [(k, k) for k in new_keys if k in set(old_keys)]
+    old_set, new_set = set(old_keys), set(new_keys)
+    removed = [k for k in old_keys if k not in new_set]
+    added = [k for k in new_keys if k not in old_set]
+    pairs: list[tuple[str, str]] = [(k, k) for k in new_keys if k in old_set]
     # rows whose key changed: paired by their provenance when one to one
     if removed and added and all(c in old.columns and c in new.columns for c in PAIRING):
-        def marks(frame: pd.DataFrame, keys: list[str]) -> dict[str, str]:
-            ids = _keys(frame.loc[keys], list(PAIRING))
-            return {i: k for i, k in zip(ids, keys, strict=True) if "#" not in i}
+        def marks(frame: pd.DataFrame, keys: list[str]) -> dict[tuple[str, ...], str]:
+            """Each row's provenance -> its key, for the provenances only one row has."""
+            ids = list(zip(*(frame.loc[keys, c].map(text) for c in PAIRING), strict=True))
+            counts: dict[tuple[str, ...], int] = {}
+            for i in ids:
+                counts[i] = counts.get(i, 0) + 1
+            return {i: k for i, k in zip(ids, keys, strict=True) if counts[i] == 1}
 
         old_marks, new_marks = marks(o, removed), marks(n, added)
         moved = [(old_marks[m], new_marks[m]) for m in new_marks if m in old_marks]

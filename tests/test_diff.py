@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -116,3 +117,27 @@ def test_every_change_has_a_reason() -> None:
         frame["reason"][frame["reason"].str.startswith("model change")])
     fix = frame[(frame["key"] == "sabirov-5633-t6") & (frame["column"] == "value")]
     assert fix["reason"].iloc[0].startswith("correction") and (fix["old"].iloc[0], fix["new"].iloc[0]) == ("28935", "28.935")
+
+
+def test_a_table_renamed_in_the_deprecation_map(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A table deprecated.json says was renamed is compared with its new self, not removed and added."""
+    from cadata import loading
+
+    old = tmp_path / "old"
+    shutil.copytree(ROOT / "datasets", old)
+    descriptor = json.loads((old / "datapackage.json").read_text(encoding="utf-8"))
+    for resource in descriptor["resources"]:
+        if resource["name"] == "kz_hotline_reports":
+            resource["name"] = "hotline_reports"
+    (old / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+    monkeypatch.setattr(loading, "_deprecated", lambda: {"hotline_reports": {"since": "0.2.0", "replacement": "kz_hotline_reports"}})
+    result = cadata.diff(str(old), "current")
+    summary = result.tables.set_index("table").loc["kz_hotline_reports"]
+    assert summary["status"] == "renamed" and summary["old_table"] == "hotline_reports"
+    assert summary["added"] == summary["removed"] == summary["changed_cells"] == 0
+    assert result.rows.empty and result.cells.empty
+    assert result.schema[["table", "change", "old", "new"]].values.tolist() == [
+        ["kz_hotline_reports", "table renamed", "hotline_reports", "kz_hotline_reports"]]
+    assert "hotline_reports" not in set(result.tables["table"])
+    only = cadata.diff(str(old), "current", table="kz_hotline_reports")
+    assert len(only.tables) == 1 and only.tables["status"].iloc[0] == "renamed"

@@ -228,3 +228,13 @@ def test_a_checkout_reads_its_committed_release_offline(tmp_path: Path, monkeypa
     assert releases.local_copy(releases.entry("0.1.0")) == ZIP_010
     assert len(cadata.load("kz_hotline_reports", version="0.1.0")) == 7
     assert {r.version: r.cached for r in cadata.versions()}["0.1.0"]
+
+
+def test_diff_of_a_url_against_the_bundled_data(release_server: tuple[ThreadingHTTPServer, Path]) -> None:
+    server, _ = release_server
+    url = f"http://127.0.0.1:{server.server_address[1]}/cadata-0.1.0.zip"
+    result = cadata.diff(url, "current", table="kz_hotline_reports")
+    assert result.old == url and not result.empty
+    renamed = result.schema[result.schema["change"] == "column renamed"]
+    assert ("year", "year_start") in set(zip(renamed["old"], renamed["new"]))
+    assert _requests(server) == ["/cadata-0.1.0.zip"]

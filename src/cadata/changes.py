@@ -75,7 +75,7 @@ def reason(rules: list[dict[str, str]], version: str, table: str, change: str, c
 def render(root: Path | None = None) -> bytes:
     """datasets/changes.csv as it should be: the bundled data against the previous release."""
     from cadata import releases
-    from cadata.differences import diff, folder_of
+    from cadata.differences import diff
 
     root = root or _root()
     version = releases.current_version()
@@ -84,8 +84,8 @@ def render(root: Path | None = None) -> bytes:
         return _csv([])
     local = root / "releases" / str(before["file"])
     old = str(local) if local.is_file() else str(before["version"])
-    result = diff(old, "current")
-    new_folder, _ = folder_of("current")
+    new_folder = root / "datasets"  # this checkout's build (the bundled data when it runs from it)
+    result = diff(old, str(new_folder))
     notes = _notes(new_folder, result.records())
     rules = _rules(root)
     rows = []

@@ -36,11 +36,10 @@ def _cell(result: cadata.Diff, table: str, key: str, column: str) -> tuple[str, 
     return str(found["old"].iloc[0]), str(found["new"].iloc[0])
 
 
-def test_diff_0_1_0_to_current_finds_the_known_changes(result: cadata.Diff, lines: list[str]) -> None:
+def test_diff_0_1_0_to_current_finds_the_known_changes(result: cadata.Diff) -> None:
     assert (result.old, result.new) == ("0.1.0", "0.2.0")
     # the CHANGELOG's corrections and rescalings, cell by cell
     assert _cell(result, "facts", "sabirov-5633-t6", "value") == ("28935", "28.935")
-    assert "28,935" in lines[5633 - 1]
     assert _cell(result, "facts", "sikorskaia-4920-1", "value") == ("0.25", "25")
     assert _cell(result, "facts", "ergashev-7694-1", "value") == ("0.5", "50")
     assert _cell(result, "fighter_estimates", "ergashev-7639-1", "source_table") == ("ergashev_table_1", "ca_fighter_estimates")

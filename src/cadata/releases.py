@@ -256,9 +256,10 @@ def release_epoch() -> int:
     return calendar.timegm(time.strptime(RELEASE_DATE, "%Y-%m-%d"))
 
 
-def build_zip(out: Path, fmt: str = "both") -> Path:
+def build_zip(out: Path, fmt: str = "all") -> Path:
     """Write the current release zip ``out`` (``cadata-<version>.zip``) from the bundled data,
-    deterministically: the export's ``created`` and every member's date are the release date."""
+    deterministically: every member dated by the release date. ``all``: the Parquet and CSV
+    tables (R's frictionless reads the CSV ones) and a labelled Stata file per table."""
     import os
     import shutil
     import tempfile
@@ -266,7 +267,7 @@ def build_zip(out: Path, fmt: str = "both") -> Path:
     from cadata.export import Format, write_package
 
     epoch = release_epoch()
-    formats: dict[str, Format] = {"parquet": "parquet", "csv": "csv", "both": "both"}
+    formats: dict[str, Format] = {"parquet": "parquet", "csv": "csv", "both": "both", "all": "all"}
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".cadata-release-", dir=out.parent))
     saved = os.environ.get("SOURCE_DATE_EPOCH")

@@ -181,9 +181,15 @@ def test_a_name_a_version_lacks(release_server: tuple[ThreadingHTTPServer, Path]
 def test_default_url_is_the_one_template(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv(releases.RELEASES_ENV, raising=False)
     entry = releases.entry("0.1.0")
-    assert releases.url_of(entry) == "https://github.com/OWNER/cadata/releases/download/v0.1.0/cadata-0.1.0.zip"
+    assert releases.url_of(entry) == "https://github.com/cadata-project/cadata/releases/download/v0.1.0/cadata-0.1.0.zip"
     monkeypatch.setenv(releases.RELEASES_ENV, "https://mirror.example/cadata/")
     assert releases.url_of(entry) == "https://mirror.example/cadata/cadata-0.1.0.zip"
+
+
+def test_release_url_is_on_the_packages_homepage() -> None:
+    """The download template and datapackage.json's homepage name the same code host."""
+    descriptor = json.loads((ROOT / "datasets" / "datapackage.json").read_text())
+    assert releases.DEFAULT_URL.startswith(descriptor["homepage"] + "/releases/download/")
 
 
 @pytest.fixture(scope="module")

@@ -29,7 +29,7 @@ from cadata.errors import IntegrityError, InvalidArgumentError, PackageError, Un
 #: Environment variable: where releases are downloaded from (a template or a folder URL).
 RELEASES_ENV = "CADATA_RELEASES_URL"
 #: The project's release assets on its code host; ``{version}`` and ``{file}`` are filled in.
-DEFAULT_URL = "https://github.com/OWNER/cadata/releases/download/v{version}/{file}"
+DEFAULT_URL = "https://github.com/cadata-project/cadata/releases/download/v{version}/{file}"
 #: Names that mean the bundled data (besides its version number).
 CURRENT = ("current", "bundled")
 RELEASES_FILE = Path(__file__).with_name("releases.json")

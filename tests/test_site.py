@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import html
 import json
 import os
 import re
@@ -138,7 +139,35 @@ def test_evidence_links_each_row_to_its_line_on_its_printed_page(site: Path) -> 
     assert '<tr id="L5656">' in source and 'href="../tables/kz_hotline_reports.html#row-2011"' in source  # and back
     assert "258 365 612 2088 2156 2295 3251" in source  # the line, verbatim
     assert 'href="../tables/errata.html#row-E022"' in source  # an erratum's line links to the erratum
-    assert len(list((site / "source").glob("page-*.html"))) == 209
+
+
+def test_source_pages_reproduce_only_the_cited_lines(site: Path) -> None:
+    from cadata import _paths, site_source
+    from cadata.source_text import read_lines
+
+    if site_source.why_absent() is not None:
+        pytest.skip(site_source.why_absent() or "")
+    path = _paths.source_text_path()
+    assert path is not None
+    lines = read_lines(path)
+    cited: set[int] = set()
+    for page in (site / "source").glob("page-*.html"):
+        text = page.read_text(encoding="utf-8")
+        assert "not reproduced" in text and "OSCE Programme Office in Nur-Sultan" in text, page
+        assert "<code>http://www.osce.org/programme-office-in-nur-sultan</code> (as the volume prints it, line 8240)" in text, page
+        numbers = [int(n) for n in re.findall(r'<tr id="L(\d+)">', text)]
+        assert numbers and all(re.search(rf'<tr id="L{n}">.*?href="\.\./tables/', text) for n in numbers), page  # each cited by a row
+        cited |= set(numbers)
+    pages = {int(p.stem.split("-")[1]) for p in (site / "source").glob("page-*.html")}
+    assert 100 < len(pages) < 209 and 150 in pages  # pages without a cited line are not written (nor linked)
+    assert len(cited) < len(lines) / 5
+    texts = "\n".join(f.read_text(encoding="utf-8") for f in site.rglob("*") if f.suffix in {".html", ".js", ".json", ".csv", ".txt", ".bib", ".svg"})
+    # uncited lines, far from any cited one (a quote may run on into the next line): their text is nowhere in the site
+    far = [n for n in range(1, len(lines) + 1) if len(lines[n - 1].strip()) > 60 and not any(abs(n - c) <= 3 for c in cited)]
+    assert len(far) > 1000
+    for n in far[::50]:
+        assert html.escape(lines[n - 1].strip(), quote=False) not in texts and lines[n - 1].strip() not in texts, n
+    assert 5658 not in cited and lines[5657].startswith("Figure 2 provides") and "Figure 2 provides" not in texts  # between cited lines, not reproduced
 
 
 def test_estimates_side_by_side_have_a_chart_per_indicator_and_country(site: Path) -> None:

@@ -92,7 +92,22 @@ def test_every_table_page_has_a_chart_chosen_by_its_model_or_says_why(site: Path
               "events", "osce_field_presence_events", "errata")}
     shares = kinds["kz_hotline_report_shares"]  # parts of a whole (add up to 100 a year): stacked, not lines
     assert "Stacked bar chart: 7 bar(s) (2011, 2012" in shares and "<polyline" not in shares
-    assert re.search(r"<rect [^>]*><title>online_abuse_bullying, 2011: 32,56 % - source: [^<]*printed page 150, line 5624</title>", shares)
+    # the printed labels (category_label) on the chart, the code in the hover text
+    assert re.search(r"<rect [^>]*><title>Online abuse and bullying, 2011 \[online_abuse_bullying[^\]]*\]: 32,56 % - source: [^<]*printed page 150, line 5624</title>", shares)
+    def drawn(page: str) -> str:  # the wide chart's SVG (the page's tables below hold the codes)
+        return re.search(r'<svg [^>]*class="chart wide".*?</svg>', page, re.S).group(0)  # type: ignore[union-attr]
+
+    assert ">Online abuse and bullying</text>" in drawn(shares) and "online_abuse_bullying<" not in drawn(shares)  # the legend
+    assert "8 category parts (Online abuse and bullying, " in shares and 'named \"not printed\"' not in shares  # no part unprinted
+    profile = kinds["kg_fighter_study_profile"]
+    assert ">live or lived in Chui Oblast" in drawn(profile) and "chui_oblast<" not in drawn(profile)  # the schema's category labels
+    # a caption explains only the kinds of mark its chart draws
+    hotline = page["kz_hotline_reports"]
+    assert "Line chart: 1 series (KAZ), reports by year, 2011-2017. Hover" in hotline and "open bound" not in hotline and "printed range" not in hotline
+    assert "an open red arrow to the left is &quot;up to n&quot;" in fighters and "a bar from low to high is a range" in fighters
+    assert "by &lt;year&gt;" not in kinds["events"] and "by &lt;year&gt;" in kinds["osce_field_presence_events"]
+    caption = re.search(r"<figcaption>(.*?)</figcaption>", profile, re.S).group(1)  # type: ignore[union-attr]
+    assert "a whisker" not in caption and "over n" not in caption and "(no bar)" in caption
     for name in ("pew_muslim_attitudes", "kg_youth_media_study_results", "kg_fighter_study_profile"):  # shares and breakdowns
         assert "Grouped bar chart:" in kinds[name], name
     assert "not printed (the others)" in kinds["kg_fighter_study_profile"]  # no number: no bar, never a zero

@@ -18,7 +18,7 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from cadata.site_charts import COLOURS, NARROW, OPEN_COLOUR, _arrow, _axes_x, _fmt, _hover, _label, _num, _svg, _text
+from cadata.site_charts import COLOURS, NARROW, OPEN_COLOUR, _arrow, _axes_x, _fmt, _hover, _label, _num, _svg, _text, marks
 
 #: A whole whose printed parts add up to 100 within this (rounding in the source) is a partition.
 PARTITION_TOLERANCE = 1.5
@@ -74,6 +74,7 @@ def stacked(rows: list[dict[str, Any]], part: str, whole_keys: list[str], unit: 
         return left + value / 100.0 * plot_w
 
     out = [_axes_x(left, plot_top, plot_w, plot_h, 0.0, 100.0, x, unit, False)]
+    used: set[str] = set()  # the kinds of mark drawn, for the caption
     for k, (whole, members) in enumerate(wholes.items()):
         y = plot_top + k * (bar_h + gap) + gap / 2
         out.append(f'<text x="{left - 8}" y="{y + bar_h / 2 + 4:.1f}" text-anchor="end" font-size="12">{html.escape(whole)}</text>')
@@ -95,6 +96,7 @@ def stacked(rows: list[dict[str, Any]], part: str, whole_keys: list[str], unit: 
                 out.append(f'<text x="{x(at) + w / 2:.1f}" y="{y + bar_h / 2 + 4:.1f}" text-anchor="middle" font-size="10" fill="#fff">{_fmt(low)}{title}</text>')
             at += low
         if missing:
+            used.add("missing")
             out.append(f'<text x="{left + 4}" y="{y + bar_h + 9:.1f}" font-size="9" font-style="italic" fill="#777">'
                        f'not printed: {html.escape("; ".join(missing)[:60])}</text>')
     for k, p in enumerate(parts):
@@ -103,8 +105,8 @@ def stacked(rows: list[dict[str, Any]], part: str, whole_keys: list[str], unit: 
                    f'<text x="{lx + 18}" y="{ly + 10}" font-size="11">{html.escape(p[:34])}</text>')
     caption = (
         f"Stacked bar chart: {len(wholes)} bar(s) ({', '.join(list(wholes)[:8])}{', ...' if len(wholes) > 8 else ''}), each "
-        f"100 {unit} split into its {len(parts)} {part} parts ({', '.join(parts[:8])}{', ...' if len(parts) > 8 else ''}); "
-        "a part printed without a number gets no segment and is named \"not printed\" under its bar."
+        f"100 {unit} split into its {len(parts)} {part} parts ({', '.join(parts[:8])}{', ...' if len(parts) > 8 else ''})"
+        + marks(used, {"missing": "a part printed without a number gets no segment and is named \"not printed\" under its bar"})
     )
     return _svg(width, height, caption, out, narrow), caption
 
@@ -137,6 +139,7 @@ def grouped(rows: list[dict[str, Any]], dims: list[str], several: bool, unit: st
         return left + min(value, top) / top * plot_w
 
     out = [_axes_x(left, plot_top, plot_w, plot_h, 0.0, top, x, unit, False)]
+    used: set[str] = set()  # the kinds of mark drawn, for the caption
     y = float(plot_top)
     for g, (group, members) in enumerate(groups.items()):
         colour = COLOURS[g % len(COLOURS)]
@@ -155,6 +158,8 @@ def grouped(rows: list[dict[str, Any]], dims: list[str], several: bool, unit: st
             if not narrow:
                 out.append(f'<text x="{left - 8}" y="{cy + 4:.1f}" text-anchor="end" font-size="10"><title>{html.escape(label)}</title>{html.escape(short)}</text>')
             low, high = _num(r.get("low")), _num(r.get("high"))
+            used.add("over" if low is not None and high is None else "range" if low is not None and high != low
+                     else "up_to" if low is None and high is not None else "missing" if low is None else "single")
             if low is not None:
                 out.append(f'<rect x="{left}" y="{y:.1f}" width="{max(x(low) - left, 1.5):.1f}" height="{bar_h}" fill="{colour}">{title}</rect>')
                 end = x(low)
@@ -179,6 +184,7 @@ def grouped(rows: list[dict[str, Any]], dims: list[str], several: bool, unit: st
     caption = (
         f"Grouped bar chart: {len(rows)} {'shares' if share else 'numbers'} ({unit}) in {len(groups)} group(s) by {group_col} "
         f"({', '.join(list(groups)[:5])}{', ...' if len(groups) > 5 else ''}), one bar from 0 per row, labelled with the number "
-        "as printed; an open dashed arrow is \"over n\", a whisker the high end of a range, \"not printed\" a row with no number (no bar)."
+        "as printed" + marks(used, {"over": "an open dashed arrow beyond a bar is \"over n\"", "range": "a whisker is the high end of a range",
+                                    "up_to": "an unfilled dashed bar is \"up to n\"", "missing": "\"not printed\" is a row with no number (no bar)"})
     )
     return _svg(width, height, caption, out, narrow), caption

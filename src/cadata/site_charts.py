@@ -22,7 +22,7 @@ from __future__ import annotations
 import html
 import math
 from collections.abc import Callable
-from functools import partial
+from functools import lru_cache, partial
 from typing import TYPE_CHECKING, Any
 
 from cadata.observation import dimensions, holds_observations
@@ -69,8 +69,44 @@ def _direct(row: dict[str, Any], room: int) -> str:
     return f"{source if len(source) <= keep else source[: keep - 1] + chr(0x2026)}: {printed}"
 
 
+#: Where ``relabel`` keeps a row's codes (for the hover text) when it puts the printed labels in their place.
+CODES = "-codes"
+
+
+@lru_cache(maxsize=1)
+def indicator_labels() -> dict[str, str]:
+    """Each indicator code's label, from the ``indicators`` register."""
+    from cadata.loading import load
+
+    register = load("indicators")
+    return {str(k): str(v) for k, v in zip(register["indicator"], register["label"]) if isinstance(v, str) and v}
+
+
+def relabel(rows: list[dict[str, Any]], schema: dict[str, Any], columns: list[str]) -> None:
+    """Put the printed label of each coded category in place of its code, in place: the row's
+    ``<column>_label`` where the table has one, else the schema's enum ``categories`` label (an
+    ``indicator``'s from the ``indicators`` register); the codes are kept under ``CODES`` for the
+    hover text."""
+    fields = {str(f.get("name")): f for f in schema.get("fields", []) if isinstance(f, dict)}
+    given = {c: indicator_labels() if c == "indicator" else
+             {str(k["value"]): str(k["label"]) for k in fields.get(c, {}).get("categories", []) if isinstance(k, dict) and "label" in k}
+             for c in columns}
+    for r in rows:
+        codes = []
+        for c in columns:
+            code = _text(r.get(c))
+            label = _text(r.get(f"{c}_label")) or given[c].get(code, "")
+            if code and label and label != code:
+                r[c] = label
+                codes.append(code)
+        if codes:
+            r[CODES] = "; ".join(codes)
+
+
 def _hover(row: dict[str, Any], label: str) -> str:
     printed = _text(row.get("as_printed")) or "no number printed"
+    if _text(row.get(CODES)):
+        label = f"{label} [{_text(row.get(CODES))}]"
     return f"{label}: {printed} - source: {_source(row)}; printed page {_text(row.get('page'))}, line {_text(row.get('line'))}"
 
 
@@ -93,7 +129,7 @@ def chart(name: str, frame: pd.DataFrame, schema: dict[str, Any]) -> tuple[str |
         from cadata import site_timeline
 
         if site_timeline.dated(schema):
-            return site_timeline.timeline(name, frame)
+            return site_timeline.timeline(name, frame, schema)
         return None, (
             f"No chart: {name} is a register (its rows are texts, codes and references, not printed "
             "quantities on a common axis); its rows are listed below."
@@ -102,6 +138,8 @@ def chart(name: str, frame: pd.DataFrame, schema: dict[str, Any]) -> tuple[str |
     numeric = [r for r in rows if _num(r.get("low")) is not None or _num(r.get("high")) is not None]
     if not numeric:
         return None, f"No chart: no row of {name} prints a number (the printed words are in the table below)."
+    dims = dimensions(schema)
+    relabel(rows, schema, [*dims, "indicator"])  # axes, legends and direct labels in the printed words, the codes in the hover text
     # the unit most rows share; a date (calendar_year) only when nothing else is printed: dates are not a quantity axis
     units = sorted({_text(r.get("unit")) for r in numeric},
                    key=lambda u: (u in DATE_UNITS, -sum(_text(r.get("unit")) == u for r in numeric), u))
@@ -115,7 +153,6 @@ def chart(name: str, frame: pd.DataFrame, schema: dict[str, Any]) -> tuple[str |
         )
     rest = len(rows) - len(chosen)
     other = f" {rest} row(s) in other units ({', '.join(units[1:]) or 'none'}) are in the table below." if rest else ""
-    dims = dimensions(schema)
     if len({_text(r.get("iso3")) for r in chosen}) < 2:
         dims = [*dims, "-no-country"]
     several = len(indicators) > 1
@@ -179,6 +216,7 @@ def _lines(rows: list[dict[str, Any]], dims: list[str], several: bool, unit: str
 
     out = [_axes_y(left, plot_top, plot_w, plot_h, top, y, unit)]
     ends: list[tuple[float, float, str, str]] = []
+    used: set[str] = set()  # the kinds of mark drawn, for the caption
     for year in years:
         out.append(f'<text x="{x(year):.1f}" y="{plot_top + plot_h + 18}" text-anchor="middle" font-size="12">{year}</text>')
     for k, (label, members) in enumerate(sorted(series.items())):
@@ -193,13 +231,16 @@ def _lines(rows: list[dict[str, Any]], dims: list[str], several: bool, unit: str
                 mid = (low + high) / 2
                 points.append((px, y(mid)))
                 if low != high:
+                    used.add("range")
                     out.append(f'<line x1="{px:.1f}" x2="{px:.1f}" y1="{y(low):.1f}" y2="{y(high):.1f}" stroke="{colour}" stroke-width="3">{title}</line>')
                 out.append(f'<circle cx="{px:.1f}" cy="{y(mid):.1f}" r="4" fill="{colour}">{title}</circle>')
             elif low is not None or high is not None:
                 bound = low if low is not None else high
                 assert bound is not None
+                used.add("open")
                 out.append(_arrow(px, y(bound), px, y(bound) + (-25 if low is not None else 25), title))
             else:
+                used.add("missing")
                 out.append(f'<text x="{px:.1f}" y="{plot_top + plot_h - 4}" font-size="10" fill="#777" text-anchor="middle">not printed{title}</text>')
         if len(points) > 1:
             path = " ".join(f"{px:.1f},{py:.1f}" for px, py in points)
@@ -217,7 +258,8 @@ def _lines(rows: list[dict[str, Any]], dims: list[str], several: bool, unit: str
         out.append(f'<text x="{px + 8:.1f}" y="{last + 4:.1f}" font-size="11" fill="{colour}">{html.escape(label[:38])}</text>')
     caption = (
         f"Line chart: {len(series)} series ({', '.join(sorted(series)[:6])}{', ...' if len(series) > 6 else ''}), "
-        f"{unit} by year, {years[0]}-{years[-1]}; a vertical bar is a printed range, an arrow an open bound."
+        f"{unit} by year, {years[0]}-{years[-1]}" + marks(used, {"range": "a vertical bar is a printed range", "open": "an arrow is an open bound",
+                                                                 "missing": "\"not printed\" is a year with no number"})
     )
     return _svg(width, height, caption, out, narrow), caption
 
@@ -248,6 +290,7 @@ def _ranges(rows: list[dict[str, Any]], dims: list[str], several: bool, unit: st
 
     out = [_axes_x(left, plot_top, plot_w, plot_h, bottom, top, x, unit, log)]
     groups: list[str] = []
+    used: set[str] = set()  # the kinds of mark drawn, for the caption
     y = float(plot_top)
     for r, label in zip(rows, labels):
         if label not in groups:
@@ -265,6 +308,8 @@ def _ranges(rows: list[dict[str, Any]], dims: list[str], several: bool, unit: st
         colour = COLOURS[(len(groups) - 1) % len(COLOURS)]
         title = f"<title>{html.escape(_hover(r, label))}</title>"
         low, high = _num(r.get("low")), _num(r.get("high"))
+        used.add("single" if low is not None and low == high else "range" if low is not None and high is not None
+                 else "over" if low is not None else "up_to" if high is not None else "missing")
         if low is not None and high is not None and low == high:
             if share:
                 out.append(f'<rect x="{left}" y="{cy - 5:.1f}" width="{max(x(low) - left, 1):.1f}" height="10" fill="{colour}">{title}</rect>')
@@ -289,17 +334,24 @@ def _ranges(rows: list[dict[str, Any]], dims: list[str], several: bool, unit: st
         else:
             out.append(f'<text x="{end + 7:.1f}" y="{cy + 4:.1f}" font-size="10" fill="#333">{html.escape(direct)}</text>')
         y += row_h
-    kind = "bars from 0 for single shares" if share else "dots for single numbers"
     caption = (
         f"Range plot of {len(rows)} printed numbers ({unit}{', log scale' if log else ''}) for "
-        f"{len(groups)} group(s) ({', '.join(groups[:5])}{', ...' if len(groups) > 5 else ''}), one labelled mark per "
-        f"source: bars from low to high for ranges, {kind}, open red arrows for \"over n\" and \"up to n\", "
-        "\"not printed\" where the source prints no number."
+        f"{len(groups)} group(s) ({', '.join(groups[:5])}{', ...' if len(groups) > 5 else ''}), one labelled mark per source"
+        + marks(used, {"range": "a bar from low to high is a range", "single": "a bar from 0 is a single share" if share else "a dot is a single number",
+                       "over": "an open red arrow to the right is \"over n\"", "up_to": "an open red arrow to the left is \"up to n\"",
+                       "missing": "\"not printed\" is a row where the source prints no number"})
     )
     return _svg(width, height, caption, out, narrow), caption
 
 
 # --- pieces -------------------------------------------------------------------------------------
+
+
+def marks(used: set[str], meanings: dict[str, str]) -> str:
+    """The caption's key to the kinds of mark a chart draws: only those it uses (in the order of
+    ``meanings``), as "; a is x, b y." or "." when it draws none of them."""
+    said = [meaning for kind, meaning in meanings.items() if kind in used]
+    return ("; " + ", ".join(said) if said else "") + "."
 
 
 def _arrow(x1: float, y1: float, x2: float, y2: float, title: str) -> str:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from cadata.site_charts import COLOURS, NARROW, OPEN_COLOUR, _svg, _text
+from cadata.site_charts import CODES, COLOURS, NARROW, OPEN_COLOUR, _svg, _text, marks, relabel
 
 MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"]
 
@@ -62,11 +62,12 @@ def _printed(row: dict[str, Any]) -> str:
         t for t in (_text(row.get("year_qualifier")), _text(row.get("month")), _text(row.get("year"))) if t)
 
 
-def timeline(name: str, frame: Any) -> tuple[str | None, str]:
+def timeline(name: str, frame: Any, schema: dict[str, Any] | None = None) -> tuple[str | None, str]:
     """A timeline of a dated register (wide, and narrow for phones), or None and the reason."""
     from cadata.site_charts import both
 
     rows = [{str(k): v for k, v in r.items()} for r in frame.astype(object).where(frame.notna(), None).to_dict(orient="records")]
+    relabel(rows, schema or {}, [c for c in ("event_type", "event") if c in frame.columns])  # printed labels; codes in the hover
     if not any(_when(r) is not None for r in rows):
         return None, f"No chart: no row of {name} has a date that can be placed on a time axis; its rows are listed below."
     return both(lambda narrow: _draw(name, frame, rows, narrow))
@@ -107,7 +108,7 @@ def _draw(name: str, frame: Any, rows: list[dict[str, Any]], narrow: bool) -> tu
         cy = plot_top + k * lane_h + (22 if narrow else lane_h / 2)
         what = _text(r.get("event")) or _text(r.get(lane_col))
         where = _text(r.get("place"))
-        hover = f"{_printed(r)}: {what}" + (f" ({where})" if where else "")
+        hover = f"{_printed(r)}: {what}" + (f" ({where})" if where else "") + (f" [{_text(r.get(CODES))}]" if _text(r.get(CODES)) else "")
         hover += f" - printed page {_text(r.get('page'))}, line {_text(r.get('line'))}"
         title = f"<title>{html.escape(hover)}</title>"
         if kind == "decade" and end is not None:
@@ -123,8 +124,9 @@ def _draw(name: str, frame: Any, rows: list[dict[str, Any]], narrow: bool) -> tu
     shown_last = int(max((w[1] - 0.01) if w[1] is not None else w[0] for _, w in placed))
     caption = (
         f"Timeline of {len(placed)} dated rows of {name}, {int(min(w[0] for _, w in placed))}-{shown_last}, one lane per {lane_col.replace('_', ' ')} "
-        f"({', '.join(lanes[:6])}{', ...' if len(lanes) > 6 else ''}): a dot is an event at its day, month or year, a filled bar "
-        "a span to its end date, an unfilled bar a decade, an open red arrow \"by <year>\" (at the latest)."
+        f"({', '.join(lanes[:6])}{', ...' if len(lanes) > 6 else ''})"
+        + marks({kind for _, (_, _, kind) in placed}, {"point": "a dot is an event at its day, month or year", "span": "a filled bar is a span to its end date",
+                                                     "decade": "an unfilled bar is a decade", "by": "an open red arrow is \"by <year>\" (at the latest)"})
         + (f" {undated} row(s) without a date are in the table below." if undated else "")
     )
     return _svg(width, height, caption, out, narrow), caption

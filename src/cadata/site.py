@@ -33,7 +33,7 @@ th{background:#f3f3f3;overflow-wrap:normal}code,pre{background:#f6f6f6}pre{paddi
 .scroll{overflow-x:auto;max-width:100%}img,svg.chart{max-width:100%;height:auto;border:1px solid #eee}nav a{margin-right:1rem}
 figure{margin:1rem 0}figcaption{font-size:.9rem;color:#444}.why{background:#f7f4e8;padding:.5rem .75rem;border-left:3px solid #c9b458}
 .search{margin:1rem 0}.search input{font-size:1rem;padding:.4rem;width:min(30rem,100%)}#results a:focus,a:focus{outline:2px solid #3b6ea5}
-.sha{font-size:.7rem;word-break:break-all}table.source td.src{white-space:pre-wrap;font-family:ui-monospace,monospace;min-width:16em;width:55%}td.ln{white-space:nowrap}td.ln a{color:#777}td.refs{font-size:.75rem}tr:target td{background:#fff3b0}.downloads li{margin:.3rem 0}tr:target{background:#fff3b0}tr.gap td{color:#777;font-style:italic;font-size:.8rem;background:#f6f6f6}.notice{background:#f3f6fa;border-left:4px solid #3b6ea5;padding:.5rem .8rem}
+.sha{font-size:.7rem;word-break:break-all}table.source td.src{white-space:pre-wrap;font-family:ui-monospace,monospace;min-width:16em;width:55%}td.ln{white-space:nowrap}td.ln a{color:#777}td.refs{font-size:.75rem;overflow-wrap:anywhere}tr:target td{background:#fff3b0}.downloads li{margin:.3rem 0}tr:target{background:#fff3b0}tr.gap td{color:#777;font-style:italic;font-size:.8rem;background:#f6f6f6}.notice{background:#f3f6fa;border-left:4px solid #3b6ea5;padding:.5rem .8rem}
 svg.chart.narrow{display:none}@media (max-width:600px){svg.chart.wide{display:none}svg.chart.narrow{display:block}body{padding:0 .5rem}table{font-size:.75rem}h1{font-size:1.4rem}}
 """
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from cadata.site_charts import COLOURS, NARROW, OPEN_COLOUR, _arrow, _axes_x, _fmt, _hover, _label, _num, _svg, _text, marks
+from cadata.site_charts import COLOURS, NARROW, OPEN_COLOUR, _arrow, _axes_x, _fmt, _hover, _label, _num, _svg, _text, fit, marks
 
 #: A whole whose printed parts add up to 100 within this (rounding in the source) is a partition.
 PARTITION_TOLERANCE = 1.5
@@ -102,7 +102,7 @@ def stacked(rows: list[dict[str, Any]], part: str, whole_keys: list[str], unit: 
     for k, p in enumerate(parts):
         lx, ly = 10 + (k % columns) * 235, legend_top + (k // columns) * 18
         out.append(f'<rect x="{lx}" y="{ly}" width="12" height="12" fill="{colour[p]}"/>'
-                   f'<text x="{lx + 18}" y="{ly + 10}" font-size="11">{html.escape(p[:34])}</text>')
+                   f'<text x="{lx + 18}" y="{ly + 10}" font-size="11"><title>{html.escape(p)}</title>{html.escape(fit(p, 56 if narrow else 34))}</text>')
     caption = (
         f"Stacked bar chart: {len(wholes)} bar(s) ({', '.join(list(wholes)[:8])}{', ...' if len(wholes) > 8 else ''}), each "
         f"100 {unit} split into its {len(parts)} {part} parts ({', '.join(parts[:8])}{', ...' if len(parts) > 8 else ''})"
@@ -143,7 +143,7 @@ def grouped(rows: list[dict[str, Any]], dims: list[str], several: bool, unit: st
     y = float(plot_top)
     for g, (group, members) in enumerate(groups.items()):
         colour = COLOURS[g % len(COLOURS)]
-        short = group if len(group) <= 60 else group[:59] + "\u2026"
+        short = fit(group, 60)
         out.append(f'<text x="4" y="{y + 14:.1f}" font-size="11" font-weight="bold"><title>{html.escape(group)}</title>{html.escape(short)}</text>')
         y += head_h
         for r in members:
@@ -151,10 +151,10 @@ def grouped(rows: list[dict[str, Any]], dims: list[str], several: bool, unit: st
             title = f"<title>{html.escape(_hover(r, group + ', ' + label))}</title>"
             if narrow:  # the label and the number as printed above the bar
                 words = f"{label}: {_text(r.get('as_printed'))}" if _text(r.get("as_printed")) else label
-                out.append(f'<text x="{left}" y="{y + 10:.1f}" font-size="10"><title>{html.escape(label)}</title>{html.escape(words[:62])}</text>')
+                out.append(f'<text x="{left}" y="{y + 10:.1f}" font-size="10"><title>{html.escape(label)}</title>{html.escape(fit(words, 62))}</text>')
                 y += 14
             cy = y + bar_h / 2
-            short = label if len(label) <= 44 else label[:43] + "\u2026"
+            short = fit(label, 44)
             if not narrow:
                 out.append(f'<text x="{left - 8}" y="{cy + 4:.1f}" text-anchor="end" font-size="10"><title>{html.escape(label)}</title>{html.escape(short)}</text>')
             low, high = _num(r.get("low")), _num(r.get("high"))

@@ -103,6 +103,28 @@ def relabel(rows: list[dict[str, Any]], schema: dict[str, Any], columns: list[st
             r[CODES] = "; ".join(codes)
 
 
+def fit(label: str, room: int) -> str:
+    """A label cut to ``room`` characters, the longest of its " / " parts first (so that the
+    part that tells two labels apart, often the last, stays), with an ellipsis where cut."""
+    if len(label) <= room:
+        return label
+    parts = label.split(" / ")
+    keep = [len(p) for p in parts]  # how much of each part stays: the longest loses a character at a time
+    while sum(keep) + 3 * (len(parts) - 1) > room and max(keep) > 6:
+        keep[keep.index(max(keep))] -= 1
+    short = " / ".join(p if len(p) <= k else p[: k - 1].rstrip() + "\u2026" for p, k in zip(parts, keep))
+    return short if len(short) <= room else short[: room - 1] + "\u2026"
+
+
+def _two_lines(label: str, room: int) -> list[str]:
+    """A long label on two lines, broken at the " / " nearest its middle, each line fitted to ``room``."""
+    parts = label.split(" / ")
+    if len(parts) < 2:
+        return [fit(label, room)]
+    cut = min(range(1, len(parts)), key=lambda k: abs(len(" / ".join(parts[:k])) - len(" / ".join(parts[k:]))))
+    return [fit(" / ".join(parts[:cut]) + " /", room), fit(" / ".join(parts[cut:]), room)]
+
+
 def _hover(row: dict[str, Any], label: str) -> str:
     printed = _text(row.get("as_printed")) or "no number printed"
     if _text(row.get(CODES)):
@@ -252,10 +274,10 @@ def _lines(rows: list[dict[str, Any]], dims: list[str], several: bool, unit: str
         if narrow:
             ly = plot_top + plot_h + 40 + 16 * n
             out.append(f'<rect x="4" y="{ly}" width="12" height="3" fill="{colour}"/>'
-                       f'<text x="22" y="{ly + 5}" font-size="11" fill="{colour}">{html.escape(label[:52])}</text>')
+                       f'<text x="22" y="{ly + 5}" font-size="11" fill="{colour}">{html.escape(fit(label, 52))}</text>')
             continue
         last = max(py, last + 12)
-        out.append(f'<text x="{px + 8:.1f}" y="{last + 4:.1f}" font-size="11" fill="{colour}">{html.escape(label[:38])}</text>')
+        out.append(f'<text x="{px + 8:.1f}" y="{last + 4:.1f}" font-size="11" fill="{colour}">{html.escape(fit(label, 38))}</text>')
     caption = (
         f"Line chart: {len(series)} series ({', '.join(sorted(series)[:6])}{', ...' if len(series) > 6 else ''}), "
         f"{unit} by year, {years[0]}-{years[-1]}" + marks(used, {"range": "a vertical bar is a printed range", "open": "an arrow is an open bound",
@@ -280,6 +302,9 @@ def _ranges(rows: list[dict[str, Any]], dims: list[str], several: bool, unit: st
     width, left, right, plot_top, row_h = (NARROW, 8, 8, 24, 28) if narrow else (960, 260, 270, 24, 18)
     plot_w = width - left - right
     labels = [_label(r, dims, several) for r in rows]
+    two = not narrow and any(len(label) > 42 for label in labels)  # long group labels take two lines: taller rows
+    if two:
+        row_h = 24
     plot_h = row_h * len(rows) + (HEAD_H * len(set(labels)) if narrow else 0)
     height = plot_top + plot_h + 40
 
@@ -298,12 +323,14 @@ def _ranges(rows: list[dict[str, Any]], dims: list[str], several: bool, unit: st
             if len(groups) > 1:
                 out.append(f'<line x1="0" x2="{width}" y1="{y:.1f}" y2="{y:.1f}" stroke="#ddd"/>')
             if narrow:
-                short = label if len(label) <= 58 else label[:57] + "\u2026"
+                short = fit(label, 58)
                 out.append(f'<text x="4" y="{y + 13:.1f}" font-size="11" font-weight="bold"><title>{html.escape(label)}</title>{html.escape(short)}</text>')
                 y += HEAD_H
             else:
-                short = label if len(label) <= 42 else label[:41] + "\u2026"
-                out.append(f'<text x="{left - 8}" y="{y + row_h / 2 + 4:.1f}" text-anchor="end" font-size="10"><title>{html.escape(label)}</title>{html.escape(short)}</text>')
+                lines = _two_lines(label, 48) if len(label) > 42 else [label]
+                spans = "".join(f'<tspan x="{left - 8}" dy="{0 if k == 0 else 10}">{html.escape(text)}</tspan>' for k, text in enumerate(lines))
+                top_y = y + row_h / 2 + 4 - 5 * (len(lines) - 1)
+                out.append(f'<text x="{left - 8}" y="{top_y:.1f}" text-anchor="end" font-size="{9.5 if two else 10}"><title>{html.escape(label)}</title>{spans}</text>')
         cy = y + (20 if narrow else row_h / 2)
         colour = COLOURS[(len(groups) - 1) % len(COLOURS)]
         title = f"<title>{html.escape(_hover(r, label))}</title>"

@@ -95,9 +95,7 @@ def write(folder: Path, starts: list[tuple[int, int]], citing: Citing, render_pa
     cited = cited_pages(starts, {n: c for n, c in citing.items() if 1 <= n <= len(lines)})
     pages = list(cited)
     firsts = {p: f for f, p in starts}
-    notice = ("cadata reproduces only the lines of the volume that its rows or errata cite, for provenance; "
-              "the other lines are not reproduced here. The volume's text is the OSCE's and its authors', "
-              "not cadata's (see LICENSE-DATA). " + _publisher(lines))
+    notice = "The volume's text is the OSCE's and its authors', not cadata's (see LICENSE-DATA). " + _publisher(lines)
     for k, page in enumerate(pages):
         numbers = cited[page]
         first = firsts[page]
@@ -126,14 +124,15 @@ def write(folder: Path, starts: list[tuple[int, int]], citing: Citing, render_pa
             around.append(f'<a href="page-{pages[k + 1]}.html">page {pages[k + 1]} &rarr;</a>')
         text = (f"<h1>Printed page {page}: the {len(numbers)} cited line(s)</h1>"
                 f"<p class=\"notice\">Of source lines {first}-{last} (printed page {page} in the volume's plain-text extraction, "
-                f"the text every row's <code>line</code> counts in), this page reproduces only the {len(numbers)} line(s) "
-                f"that rows or errata cite, each verbatim, linked to the rows citing it. {notice}</p>"
+                f"the text every row's <code>line</code> counts in), only the {len(numbers)} line(s) that rows or errata cite "
+                f"are reproduced here, verbatim, each linked to the rows citing it; the other lines are not reproduced. {notice}</p>"
                 f"<p>{' &middot; '.join(around)}</p>"
                 f'<div class="scroll"><table class="source"><tr><th>line</th><th>text</th><th>rows citing it</th></tr>{"".join(body)}</table></div>')
         (folder / "source" / f"page-{page}.html").write_text(render_page(f"Printed page {page} (cited lines) - cadata", text, "../"), encoding="utf-8")
     items = "".join(f'<li><a href="page-{p}.html">printed page {p}</a>: {len(cited[p])} cited line(s)</li>' for p in pages)
     text = (f"<h1>The cited lines of the volume</h1><p class=\"notice\">{len(pages)} of the volume's {len(starts)} printed pages "
-            f"hold a line that cadata's rows or errata cite ({sum(len(v) for v in cited.values())} lines). {notice}</p>"
+            f"hold a line that cadata's rows or errata cite ({sum(len(v) for v in cited.values())} lines); only those lines are "
+            f"reproduced, for provenance, and pages without one are not part of this site. {notice}</p>"
             f'<p><a href="../index.html">&larr; all tables</a></p><ul class="pages">{items}</ul>')
     (folder / "source" / "index.html").write_text(render_page("The cited lines of the volume - cadata", text, "../"), encoding="utf-8")
     return pages

@@ -13,7 +13,7 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from cadata.site_charts import CODES, COLOURS, NARROW, OPEN_COLOUR, _svg, _text, marks, relabel
+from cadata.site_charts import CODES, COLOURS, NARROW, OPEN_COLOUR, _svg, _text, fit, marks, relabel
 
 MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"]
 
@@ -99,9 +99,9 @@ def _draw(name: str, frame: Any, rows: list[dict[str, Any]], narrow: bool) -> tu
         cy = plot_top + k * lane_h + (22 if narrow else lane_h / 2)
         out.append(f'<line x1="{left}" x2="{left + plot_w}" y1="{cy:.1f}" y2="{cy:.1f}" stroke="#ddd"/>')
         if narrow:
-            out.append(f'<text x="{left}" y="{cy - 10:.1f}" font-size="11">{html.escape(lane[:50])}</text>')
+            out.append(f'<text x="{left}" y="{cy - 10:.1f}" font-size="11">{html.escape(fit(lane, 50))}</text>')
         else:
-            out.append(f'<text x="{left - 8}" y="{cy + 4:.1f}" text-anchor="end" font-size="11">{html.escape(lane[:30])}</text>')
+            out.append(f'<text x="{left - 8}" y="{cy + 4:.1f}" text-anchor="end" font-size="11">{html.escape(fit(lane, 30))}</text>')
     for r, (start, end, kind) in placed:
         k = lanes.index(_text(r.get(lane_col)) or "(none)")
         colour = COLOURS[k % len(COLOURS)]

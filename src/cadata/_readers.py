@@ -34,7 +34,7 @@ def read_file(resource: dict[str, Any], path: Path, data: bytes) -> pa.Table:
     import pyarrow.parquet as pq
 
     try:
-        table: pa.Table = pq.read_table(pa.BufferReader(data))
+        table: pa.Table = pq.ParquetFile(pa.BufferReader(data)).read()  # read_table would import pyarrow.dataset
     except Exception as exc:  # pyarrow raises several types for a damaged file
         raise IntegrityError(f"{path}: not a readable Parquet file ({exc}); {remedy(path.parent)}") from None
     return table

@@ -35,11 +35,14 @@ class Rule:
 Row = dict[str, Any]
 
 
-def _rowwise(df: pd.DataFrame, ok: Callable[[Row], bool]) -> pd.Series:
+def _rowwise(df: pd.DataFrame, ok: Callable[[Row], bool], *columns: str) -> pd.Series:
+    """``ok`` of each row, a dict of the named ``columns`` (those the table has) holding the
+    cells as ``to_dict("records")`` gives them: Python scalars, ``pd.NA``."""
     import pandas as pd
 
-    records: list[Row] = [{str(k): v for k, v in r.items()} for r in df.to_dict("records")]
-    return pd.Series([bool(ok(r)) for r in records], index=df.index, dtype=bool)
+    names = [c for c in columns if c in df.columns]
+    cells = zip(*(df[c].tolist() for c in names)) if names else iter([()] * len(df))
+    return pd.Series([bool(ok(dict(zip(names, row)))) for row in cells], index=df.index, dtype=bool)
 
 
 def _na(value: Any) -> bool:
@@ -53,7 +56,7 @@ def _opt(value: Any) -> Any:
 
 
 def _low_le_high(df: pd.DataFrame, _: Tables) -> pd.Series:
-    return _rowwise(df, lambda r: _na(r["low"]) or _na(r["high"]) or r["low"] <= r["high"])
+    return _rowwise(df, lambda r: _na(r["low"]) or _na(r["high"]) or r["low"] <= r["high"], "low", "high")
 
 
 #: (name column, code column) pairs whose codes are checked against the names.
@@ -77,7 +80,7 @@ def _iso3_matches_country(df: pd.DataFrame, _: Tables) -> pd.Series:
                 return False
         return True
 
-    return _rowwise(df, ok)
+    return _rowwise(df, ok, *(c for pair in _iso3_pairs(list(df.columns)) for c in pair))
 
 
 def _estimate_matches_print(df: pd.DataFrame, _: Tables) -> pd.Series:
@@ -86,15 +89,15 @@ def _estimate_matches_print(df: pd.DataFrame, _: Tables) -> pd.Series:
         printed = None if _na(r["as_printed"]) else str(r["as_printed"])
         return derive.read_bounds(printed, percent) == (_opt(r["low"]), _opt(r["high"]), _opt(r["qualifier"]))
 
-    return _rowwise(df, ok)
+    return _rowwise(df, ok, "unit", "as_printed", "low", "high", "qualifier")
 
 
 def _value_is_point_of_bounds(df: pd.DataFrame, _: Tables) -> pd.Series:
-    return _rowwise(df, lambda r: _opt(r["value"]) == point_value(_opt(r["low"]), _opt(r["high"]), _opt(r["qualifier"])))
+    return _rowwise(df, lambda r: _opt(r["value"]) == point_value(_opt(r["low"]), _opt(r["high"]), _opt(r["qualifier"])), "value", "low", "high", "qualifier")
 
 
 def _years_in_order(df: pd.DataFrame, _: Tables) -> pd.Series:
-    return _rowwise(df, lambda r: _na(r["year_start"]) or _na(r["year_end"]) or r["year_start"] <= r["year_end"])
+    return _rowwise(df, lambda r: _na(r["year_start"]) or _na(r["year_end"]) or r["year_start"] <= r["year_end"], "year_start", "year_end")
 
 
 def _unit_kinds(tables: Tables) -> dict[str, str]:
@@ -106,7 +109,7 @@ def _percent_in_range(df: pd.DataFrame, _: Tables) -> pd.Series:
     def ok(r: Row) -> bool:
         return r["unit"] != "percent" or all(_na(r[c]) or 0 <= r[c] <= 100 for c in ("low", "high"))
 
-    return _rowwise(df, ok)
+    return _rowwise(df, ok, "unit", "low", "high")
 
 
 def _count_not_negative(df: pd.DataFrame, tables: Tables) -> pd.Series:
@@ -115,13 +118,13 @@ def _count_not_negative(df: pd.DataFrame, tables: Tables) -> pd.Series:
     def ok(r: Row) -> bool:
         return kinds.get(str(r["unit"])) != "count" or all(_na(r[c]) or r[c] >= 0 for c in ("low", "high"))
 
-    return _rowwise(df, ok)
+    return _rowwise(df, ok, "unit", "low", "high")
 
 
 def _unit_of_indicator(df: pd.DataFrame, tables: Tables) -> pd.Series:
     register = tables.get("indicators")
     units = {} if register is None else dict(zip(register["indicator"].astype(str), register["unit"].astype(str), strict=True))
-    return _rowwise(df, lambda r: units.get(str(r["indicator"])) == r["unit"])
+    return _rowwise(df, lambda r: units.get(str(r["indicator"])) == r["unit"], "indicator", "unit")
 
 
 def _shares_sum_to_100(df: pd.DataFrame, _: Tables) -> pd.Series:
@@ -136,7 +139,7 @@ def _every_year_has_every_category(df: pd.DataFrame, _: Tables) -> pd.Series:
 
 
 def _absent_category_printed_zero(df: pd.DataFrame, _: Tables) -> pd.Series:
-    return _rowwise(df, lambda r: bool(r["category_existed"]) or r["value"] == 0)
+    return _rowwise(df, lambda r: bool(r["category_existed"]) or r["value"] == 0, "category_existed", "value")
 
 
 def _reports_derived_by_rule(df: pd.DataFrame, tables: Tables) -> pd.Series:
@@ -151,7 +154,7 @@ def _reports_derived_by_rule(df: pd.DataFrame, tables: Tables) -> pd.Series:
             return False
         return bool(r["reports_derived"] == derive.reports_from_share(float(r["value"]), int(total)))
 
-    return _rowwise(df, ok)
+    return _rowwise(df, ok, "category_existed", "reports_derived", "year_start", "value")
 
 
 def _parts_sum_to_total(df: pd.DataFrame, _: Tables) -> pd.Series:
@@ -253,8 +256,11 @@ def needs(name: str, schema: dict[str, Any]) -> set[str]:
 
 def _foreign_key_rule(field: str, ref: str, ref_field: str) -> Rule:
     def check(df: pd.DataFrame, tables: Tables) -> pd.Series:
-        allowed = set(tables[ref][ref_field].dropna().astype(str)) if ref in tables else set()
-        return df[field].isna() | df[field].astype(str).isin(allowed)
+        import pandas as pd
+
+        # compared as text (``str`` of each cell, as ``astype(str)`` writes it), empty cells aside
+        allowed = {str(v) for v in tables[ref][ref_field].tolist() if not _na(v)} if ref in tables else set()
+        return pd.Series([_na(v) or str(v) in allowed for v in df[field].tolist()], index=df.index, dtype=bool)
 
     return Rule(f"foreign_key_{field}", f"{field} is a {ref_field} of {ref}", check, needs=(ref,))
 
@@ -328,7 +334,7 @@ def errata_link_problems(tables: Tables, schemas: Mapping[str, dict[str, Any]]) 
 
 
 def _attribution_resolved(df: pd.DataFrame, _: Tables) -> pd.Series:
-    return _rowwise(df, lambda r: _na(r["attributed_to"]) == _na(r["attributed_source_id"]))
+    return _rowwise(df, lambda r: _na(r["attributed_to"]) == _na(r["attributed_source_id"]), "attributed_to", "attributed_source_id")
 
 
 def _cited_footnote_is_the_facts(df: pd.DataFrame, tables: Tables) -> pd.Series:
@@ -347,7 +353,7 @@ def _cited_footnote_is_the_facts(df: pd.DataFrame, tables: Tables) -> pd.Series:
         own, cited = int(r["footnote"]), int(r["cited_footnote"])
         return cited == own or (cited < own and texts.get(own, "").strip().lower().startswith("ibid"))
 
-    return _rowwise(df, ok)
+    return _rowwise(df, ok, "cited_footnote", "cited_source_id", "footnote")
 
 
 def _one_source_per_footnote(df: pd.DataFrame, _: Tables) -> pd.Series:
@@ -358,7 +364,7 @@ def _one_source_per_footnote(df: pd.DataFrame, _: Tables) -> pd.Series:
 def _same_paper_as_fact(df: pd.DataFrame, tables: Tables) -> pd.Series:
     facts = tables.get("facts")
     papers = {} if facts is None else dict(zip(facts["fact_id"].astype(str), facts["paper_id"].astype(str), strict=True))
-    return _rowwise(df, lambda r: papers.get(str(r["fact_id"])) == r["paper_id"])
+    return _rowwise(df, lambda r: papers.get(str(r["fact_id"])) == r["paper_id"], "fact_id", "paper_id")
 
 
 RULES["fact_sources"] = [

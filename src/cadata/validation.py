@@ -9,7 +9,7 @@ rows that ship (docs/contracts.md); the shipped data's own checks are in the bui
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -71,6 +71,8 @@ def pandera_schema(name: str, schema: dict[str, Any], tables: Mapping[str, pd.Da
             checks.append(pa.Check.str_length(min_value=constraints["minLength"], error=f"minLength {constraints['minLength']}"))
         if "maxLength" in constraints:
             checks.append(pa.Check.str_length(max_value=constraints["maxLength"], error=f"maxLength {constraints['maxLength']}"))
+        if constraints.get("unique"):
+            checks.append(pa.Check(lambda s: ~s.duplicated(keep=False), error="unique"))  # empty cells aside
         columns[f["name"]] = pa.Column(
             None if enum is not None else pandas_dtype(f),
             checks=checks,
@@ -91,8 +93,70 @@ def pandera_schema(name: str, schema: dict[str, Any], tables: Mapping[str, pd.Da
     )
 
 
+_VALUE_CONSTRAINTS = ("pattern", "minimum", "maximum", "minLength", "maxLength")
+
+
+def keeps_contract(name: str, schema: dict[str, Any], df: pd.DataFrame, tables: Mapping[str, pd.DataFrame]) -> bool:
+    """Whether ``df`` passes every check of ``pandera_schema`` (columns, dtypes, constraints, primary
+    key, rules), found with plain pandas: a few operations per column instead of pandera's
+    overhead per check. False at the least doubt; ``check_frame`` then asks pandera, which
+    names each failure."""
+    import pandas as pd
+
+    from cadata._frame import field_enum
+
+    fields = schema["fields"]
+    if list(df.columns) != [f["name"] for f in fields] or not df.columns.is_unique:
+        return False  # strict and ordered
+    dtypes = {"integer": pd.Int64Dtype(), "number": pd.Float64Dtype(), "boolean": pd.BooleanDtype(), "string": pd.StringDtype()}
+    try:
+        for f in fields:
+            column, constraints, enum = df[f["name"]], f.get("constraints", {}), field_enum(f)
+            if enum is None:  # the dtype object cadata reads, in its storage: what pandera accepts (tests pin it)
+                wanted = dtypes[f["type"]]
+                if type(column.dtype) is not type(wanted) or column.dtype != wanted or str(column.dtype) != str(wanted):
+                    return False
+            checked = enum is not None or constraints.get("unique") or any(k in constraints for k in _VALUE_CONSTRAINTS)
+            if not checked and not constraints.get("required"):
+                continue
+            present = column.notna()
+            full = bool(present.all())
+            if constraints.get("required") and not full:
+                return False
+            values = column if full else column[present]  # pandera checks skip empty cells
+            if not checked or not len(values):
+                continue
+            if enum is not None and not values.isin(enum).all():
+                return False
+            if "pattern" in constraints and not values.str.match(f"(?:{constraints['pattern']})\\Z").all():
+                return False
+            if "minimum" in constraints and not (values >= constraints["minimum"]).all():
+                return False
+            if "maximum" in constraints and not (values <= constraints["maximum"]).all():
+                return False
+            if "minLength" in constraints and not (values.str.len() >= constraints["minLength"]).all():
+                return False
+            if "maxLength" in constraints and not (values.str.len() <= constraints["maxLength"]).all():
+                return False
+            if constraints.get("unique") and values.duplicated().any():
+                return False
+        key = schema.get("primaryKey")
+        if key and df.duplicated(subset=[key] if isinstance(key, str) else list(key)).any():
+            return False
+        for rule in rules_for(name, [f["name"] for f in fields], schema):
+            kept = rule.check(df, tables)
+            if not isinstance(kept, pd.Series) or kept.dtype != bool or not kept.index.equals(df.index) or not kept.all():
+                return False
+    except Exception:  # a rule that cannot run, a column of an odd type: pandera reports it
+        return False
+    return True
+
+
 def check_frame(name: str, schema: dict[str, Any], df: pd.DataFrame, tables: Mapping[str, pd.DataFrame]) -> list[Failure]:
-    """Every failure of a DataFrame against its contract (lazy: all at once)."""
+    """Every failure of a DataFrame against its contract (lazy: all at once); pandera is
+    imported and run only where ``keeps_contract`` finds a doubt."""
+    if keeps_contract(name, schema, df, tables):
+        return []
     import pandera.errors as pe
 
     try:
@@ -297,6 +361,7 @@ def validate_package() -> Iterator[TableReport]:
     links: dict[str, list[str]] = {}
     for table, row, problem in errata_link_problems(frames, schemas):
         links.setdefault(table, []).append(f"row {row}: {problem}" if row is not None else problem)
+    covered: set[str] = set()  # resources whose rows frictionless need not read again
     for report, resource in resources:
         if report.name in frames:
             missing = [n for n in needs(report.name, resource["schema"]) if n not in frames]
@@ -305,6 +370,8 @@ def validate_package() -> Iterator[TableReport]:
             else:
                 report.failures = check_frame(report.name, resource["schema"], frames[report.name], frames)
         report.errors += links.get(report.name, [])
+        if report.ok and report.name in frames and covers_frictionless(resource, frames[report.name], schemas):
+            covered.add(str(resource["name"]))
         yield report
     described = {str(r.get("path")) for r in _catalog.package(folder)["resources"]}
     for stray in sorted(p.name for p in folder.glob("*.parquet") if p.name not in described):
@@ -312,8 +379,74 @@ def validate_package() -> Iterator[TableReport]:
         report.errors.append(f"{folder / stray}: not described by datapackage.json (a resource is missing); reinstall cadata")
         yield report
     frictionless_report = TableReport("datapackage.json (frictionless)")
-    frictionless_report.errors = frictionless_errors(folder / "datapackage.json")
+    frictionless_report.errors = frictionless_errors(folder / "datapackage.json", covered)
     yield frictionless_report
+
+
+#: What a resource, its schema and its fields may hold for ``covers_frictionless`` (cadata writes no other key).
+_RESOURCE_KEYS = frozenset({"name", "path", "format", "mediatype", "title", "description", "hash", "bytes", "cadata_bytes",
+                            "sources", "licenses", "schema", "cadata_card"})
+_SCHEMA_KEYS = frozenset({"fields", "primaryKey", "foreignKeys", "missingValues"})
+_FIELD_KEYS = frozenset({"name", "type", "title", "description", "constraints", "unit", "categories", "derived"})
+_CONSTRAINTS = frozenset({"required", "unique", "enum", *_VALUE_CONSTRAINTS})
+
+
+def covers_frictionless(resource: dict[str, Any], frame: pd.DataFrame, schemas: Mapping[str, dict[str, Any]]) -> bool:
+    """Whether the checks cadata has just passed for a resource (its sha256 and byte count, its
+    columns and their types read from the file, ``check_frame``) include every check frictionless
+    makes of its rows, so that frictionless checks only its descriptor.
+
+    frictionless's checks of a Parquet table (frictionless 5: checks.baseline, TableResource's
+    row stream): hash and bytes (cadata: sha256 and the byte count, ``bytes`` equal to it);
+    header labels (cadata: the columns are exactly the schema's); cell types (cadata: each
+    column's Arrow type is its field's type, so every cell has it); constraints required,
+    unique, enum, pattern, minimum, maximum, minLength, maxLength (the contract has each);
+    primary key unique and not all empty (the contract; the empty keys here); single-field
+    foreign keys to another loaded table (``schemas``), of the same type (a contract rule each); blank rows (a
+    required field in the contract). frictionless reads a cell listed in ``missingValues`` as
+    empty: a text cell holding one leaves the resource to frictionless. Anything else, any
+    other key, type, constraint or format, also leaves the resource to frictionless.
+    """
+    from cadata._descriptor import resource_format
+    from cadata._frame import field_enum
+
+    schema = resource.get("schema", {})
+    fields = schema.get("fields", [])
+    types = {f["name"]: f["type"] for f in fields}
+    if (resource_format(resource) != "parquet" or not set(resource) <= _RESOURCE_KEYS or not set(schema) <= _SCHEMA_KEYS
+            or resource.get("bytes", resource.get("cadata_bytes")) != resource.get("cadata_bytes", resource.get("bytes"))):
+        return False
+    missing = schema.get("missingValues", [""])
+    if not isinstance(missing, list) or not all(isinstance(m, str) for m in missing):
+        return False
+    for f in fields:
+        constraints = f.get("constraints", {})
+        if not set(f) <= _FIELD_KEYS or not set(constraints) <= _CONSTRAINTS or f["type"] not in ("string", "integer", "number", "boolean"):
+            return False
+        categories = f.get("categories")
+        if categories is not None and {c.get("value") if isinstance(c, dict) else c for c in categories} != set(field_enum(f) or []):
+            return False  # categories cadata does not check against its values
+        if (f["type"] == "string" or field_enum(f) is not None) and frame[f["name"]].isin(missing).any():
+            return False
+    if not any(f.get("constraints", {}).get("required") for f in fields):
+        return False
+    key = schema.get("primaryKey", [])
+    key = [key] if isinstance(key, str) else list(key)
+    if key and frame[key].isna().all(axis=1).any():
+        return False
+    for fk in schema.get("foreignKeys", []):
+        own, ref = fk.get("fields"), fk.get("reference", {})
+        own = [own] if isinstance(own, str) else own
+        theirs = ref.get("fields")
+        theirs = [theirs] if isinstance(theirs, str) else theirs
+        target = ref.get("resource")
+        if (not isinstance(own, list) or len(own) != 1 or not isinstance(theirs, list) or len(theirs) != 1
+                or target in ("", None, resource.get("name")) or target not in schemas):
+            return False
+        referenced = {g["name"]: g["type"] for g in schemas[target].get("fields", [])}
+        if own[0] not in types or theirs[0] not in referenced or referenced[theirs[0]] != types[own[0]]:
+            return False
+    return True
 
 
 @contextmanager
@@ -394,19 +527,34 @@ def _shared_lookups() -> Iterator[None]:
         PandasParser.read_cell_stream_create = original_cells  # type: ignore[method-assign]
 
 
-def frictionless_errors(descriptor: Path) -> list[str]:
+def frictionless_errors(descriptor: Path, covered: Collection[str] = ()) -> list[str]:
     """Errors and warnings of `frictionless validate` on a data package; a package frictionless
-    cannot open (an unsafe path, a malformed descriptor) is one error, not an exception."""
+    cannot open (an unsafe path, a malformed descriptor) is one error, not an exception.
+
+    The resources named in ``covered`` passed cadata's checks of every rule frictionless checks
+    in their rows (``covers_frictionless``): frictionless checks their descriptor (with the
+    package's, when it opens it), not their rows again."""
+    import json
+
     from frictionless import Package
 
     try:
-        with _shared_lookups():
-            report = Package(str(descriptor)).validate()
+        try:  # from the parsed JSON: frictionless need not find out what the path is
+            package = Package.from_descriptor(json.loads(descriptor.read_bytes()), basepath=str(descriptor.parent))
+        except ValueError:  # not JSON (or not UTF-8): frictionless says so in its words
+            package = Package(str(descriptor))
+        # the constructor validated the whole descriptor (raising if it is invalid); the rows:
+        rest = [r for r in package.resources if r.name not in covered]
+        if rest:
+            with _shared_lookups():
+                reports = [package.validate()] if not covered else [r.validate() for r in rest]
+        else:
+            reports = []
     except Exception as exc:  # FrictionlessException, and others' errors for odd descriptors
         return [f"frictionless cannot validate the package: {' '.join(str(exc).split())[:300]}"]
-    problems = [f"{t.name}: {e.type}: {e.note}" for t in report.tasks for e in t.errors]
-    problems += [f"{e.type}: {e.note}" for e in report.errors]
-    problems += [f"warning: {w}" for w in report.warnings]
+    problems = [f"{t.name}: {e.type}: {e.note}" for r in reports for t in r.tasks for e in t.errors]
+    problems += [f"{e.type}: {e.note}" for r in reports for e in r.errors]
+    problems += [f"warning: {w}" for r in reports for w in r.warnings]
     return problems
 
 

@@ -14,24 +14,7 @@ from __future__ import annotations
 
 __version__ = "0.2.0"
 
-from typing import TYPE_CHECKING, Any
-
-from cadata._catalog import list_datasets as list_datasets
-from cadata.errors import (
-    CadataError as CadataError,
-    ContractError as ContractError,
-    CuratedDataError as CuratedDataError,
-    IntegrityError as IntegrityError,
-    InvalidArgumentError as InvalidArgumentError,
-    MissingExtraError as MissingExtraError,
-    OutputError as OutputError,
-    PackageError as PackageError,
-    UnknownDatasetError as UnknownDatasetError,
-)
-from cadata.loading import load as load
-from cadata.tables import *  # noqa: F403  (typed per-table loaders, generated)
-from cadata.tables import TableName as TableName
-from cadata.tables import __all__ as _table_loaders
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (mypy reads any TYPE_CHECKING as true)
 
 #: cadata's own names; no table may take one (the build refuses it).
 API = (
@@ -67,9 +50,28 @@ API = (
     "validate",
     "versions",
 )
-__all__ = [*API, *_table_loaders]
 
 if TYPE_CHECKING:
+    from typing import Any
+
+    from cadata._catalog import list_datasets as list_datasets
+    from cadata.errors import (
+        CadataError as CadataError,
+        ContractError as ContractError,
+        CuratedDataError as CuratedDataError,
+        IntegrityError as IntegrityError,
+        InvalidArgumentError as InvalidArgumentError,
+        MissingExtraError as MissingExtraError,
+        OutputError as OutputError,
+        PackageError as PackageError,
+        UnknownDatasetError as UnknownDatasetError,
+    )
+    from cadata.loading import load as load
+    from cadata.tables import *  # noqa: F403  (typed per-table loaders, generated)
+    from cadata.tables import TableName as TableName
+    from cadata.tables import __all__ as _table_loaders
+
+    __all__ = [*API, *_table_loaders]
     # `X as X`: exported for mypy (``__all__`` is built from API, which mypy does not follow)
     from cadata.cards import DatasetInfo as DatasetInfo, info as info
     from cadata.citation import cite_used as cite_used
@@ -84,8 +86,35 @@ if TYPE_CHECKING:
     from cadata.releases import versions as versions
 
 
+_ERRORS = frozenset(("CadataError", "ContractError", "CuratedDataError", "IntegrityError", "InvalidArgumentError",
+                     "MissingExtraError", "OutputError", "PackageError", "UnknownDatasetError"))
+
+
 def __getattr__(name: str) -> Any:
-    """Import the data-card, citation, catalog, contract, SQL, register and triangulation APIs on first use (they cost start-up time)."""
+    """The API, imported on first use: ``import cadata`` itself imports nothing (not even typing
+    or pathlib), so that it costs next to no start-up time. Each name is kept once imported."""
+    value = _lazy(name)
+    globals()[name] = value
+    return value
+
+
+def _lazy(name: str) -> Any:
+    if name in _ERRORS:
+        from cadata import errors
+
+        return getattr(errors, name)
+    if name == "load":
+        from cadata.loading import load
+
+        return load
+    if name == "list_datasets":
+        from cadata._catalog import list_datasets
+
+        return list_datasets
+    if name == "__all__":
+        import importlib
+
+        return [*API, *importlib.import_module("cadata.tables").__all__]
     if name in ("info", "DatasetInfo"):
         from cadata import cards
 
@@ -130,9 +159,22 @@ def __getattr__(name: str) -> Any:
         from cadata.releases import versions
 
         return versions
+    if not name.startswith("_") and not _is_submodule(name):  # importlib asks for submodules before importing them
+        import importlib
+
+        tables = importlib.import_module("cadata.tables")  # TableName and the typed per-table loaders
+        if name == "TableName" or name in tables.__all__:
+            return getattr(tables, name)
     raise AttributeError(f"module 'cadata' has no attribute {name!r}")
+
+
+def _is_submodule(name: str) -> bool:
+    import os
+
+    here = os.path.dirname(__file__)
+    return os.path.isfile(os.path.join(here, f"{name}.py")) or os.path.isdir(os.path.join(here, name))
 
 
 def __dir__() -> list[str]:
     """The public API, the lazily imported part included (not the typing helpers)."""
-    return sorted(__all__)
+    return sorted(__getattr__("__all__"))

@@ -79,7 +79,7 @@ TableName = Literal[
     'uz_labour_migrants',
 ]
 
-__all__ = [
+__all__: list[str] = [
     'ca_fighter_estimates',
     'ca_nato_partnership_participation',
     'errata',

@@ -135,7 +135,7 @@ def render(schemas: dict[str, dict[str, Any]], cards: dict[str, dict[str, Any]])
     tables += "".join(f"    from cadata.models import {class_name(n)}\n" for n in names)
     tables += "\n#: The name of a table of the bundled package: mypy rejects ``cadata.load(\"kz_hotline_reprts\")``.\n"
     tables += "TableName = Literal[\n" + "".join(f"    {n!r},\n" for n in names) + "]\n"
-    tables += "\n__all__ = [\n" + "".join(f"    {n!r},\n" for n in names) + "]\n"
+    tables += "\n__all__: list[str] = [\n" + "".join(f"    {n!r},\n" for n in names) + "]\n"
     for name in names:
         cls = class_name(name)
         tables += f"\n\ndef {name}() -> DataFrame[{cls}]:\n"

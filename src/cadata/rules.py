@@ -7,6 +7,7 @@ aligned with the table's rows: True where the row keeps the rule.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+import functools
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -69,9 +70,10 @@ def _iso3_pairs(columns: list[str]) -> list[tuple[str, str]]:
 
 def _iso3_matches_country(df: pd.DataFrame, _: Tables) -> pd.Series:
     codes = ISO3166_ALPHA3
+    pairs = _iso3_pairs(list(df.columns))
 
     def ok(r: Row) -> bool:
-        for name, code in _iso3_pairs(list(df.columns)):
+        for name, code in pairs:
             known = ISO3.get(str(r[name]))
             if _na(r[code]):
                 if known is not None:
@@ -83,11 +85,17 @@ def _iso3_matches_country(df: pd.DataFrame, _: Tables) -> pd.Series:
     return _rowwise(df, ok, *(c for pair in _iso3_pairs(list(df.columns)) for c in pair))
 
 
+@functools.lru_cache(maxsize=4096)
+def _read_bounds(printed: str | None, percent: bool) -> tuple[float | None, float | None, str | None] | None:
+    """``derive.read_bounds``, once per printed text (facts repeats the themed tables' texts)."""
+    return derive.read_bounds(printed, percent)
+
+
 def _estimate_matches_print(df: pd.DataFrame, _: Tables) -> pd.Series:
     def ok(r: Row) -> bool:
         percent = r.get("unit") == "percent"
         printed = None if _na(r["as_printed"]) else str(r["as_printed"])
-        return derive.read_bounds(printed, percent) == (_opt(r["low"]), _opt(r["high"]), _opt(r["qualifier"]))
+        return _read_bounds(printed, percent) == (_opt(r["low"]), _opt(r["high"]), _opt(r["qualifier"]))
 
     return _rowwise(df, ok, "unit", "as_printed", "low", "high", "qualifier")
 
@@ -102,7 +110,7 @@ def _years_in_order(df: pd.DataFrame, _: Tables) -> pd.Series:
 
 def _unit_kinds(tables: Tables) -> dict[str, str]:
     units = tables.get("units")
-    return {} if units is None else dict(zip(units["unit"].astype(str), units["kind"].astype(str), strict=True))
+    return {} if units is None else dict(zip(map(str, units["unit"].tolist()), map(str, units["kind"].tolist()), strict=True))
 
 
 def _percent_in_range(df: pd.DataFrame, _: Tables) -> pd.Series:
@@ -123,7 +131,7 @@ def _count_not_negative(df: pd.DataFrame, tables: Tables) -> pd.Series:
 
 def _unit_of_indicator(df: pd.DataFrame, tables: Tables) -> pd.Series:
     register = tables.get("indicators")
-    units = {} if register is None else dict(zip(register["indicator"].astype(str), register["unit"].astype(str), strict=True))
+    units = {} if register is None else dict(zip(map(str, register["indicator"].tolist()), map(str, register["unit"].tolist()), strict=True))
     return _rowwise(df, lambda r: units.get(str(r["indicator"])) == r["unit"], "indicator", "unit")
 
 
@@ -287,6 +295,12 @@ def row_key(frame: pd.DataFrame, schema: dict[str, Any], index: int) -> str:
     return "|".join(str(frame.iloc[index][k]) for k in schema.get("primaryKey", []))
 
 
+def row_keys(frame: pd.DataFrame, schema: dict[str, Any]) -> list[str]:
+    """``row_key`` of every row, a column at a time."""
+    columns = [frame[k].tolist() for k in schema.get("primaryKey", [])]
+    return ["|".join(str(v) for v in cells) for cells in zip(*columns)] if columns else [""] * len(frame)
+
+
 def errata_link_problems(tables: Tables, schemas: Mapping[str, dict[str, Any]]) -> list[tuple[str, int | None, str]]:
     """Broken links between errata and the rows they touch, both ways: (table, row, problem).
 
@@ -311,7 +325,7 @@ def errata_link_problems(tables: Tables, schemas: Mapping[str, dict[str, Any]]) 
     for table, frame in tables.items():
         if "note" not in frame.columns or table not in schemas:
             continue
-        keys = {row_key(frame, schemas[table], i): i for i in range(len(frame))}
+        keys = {key: i for i, key in enumerate(row_keys(frame, schemas[table]))}
         for (t, key), ids in listed.items():
             if t != table:
                 continue

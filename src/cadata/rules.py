@@ -47,6 +47,10 @@ def _rowwise(df: pd.DataFrame, ok: Callable[[Row], bool], *columns: str) -> pd.S
 
 
 def _na(value: Any) -> bool:
+    if value is None:
+        return True
+    if type(value) in (str, int, bool):  # never empty: the common cells, without pandas
+        return False
     import pandas as pd
 
     return bool(pd.isna(value))
@@ -326,18 +330,19 @@ def errata_link_problems(tables: Tables, schemas: Mapping[str, dict[str, Any]]) 
         if "note" not in frame.columns or table not in schemas:
             continue
         keys = {key: i for i, key in enumerate(row_keys(frame, schemas[table]))}
+        notes = frame["note"].tolist()
         for (t, key), ids in listed.items():
             if t != table:
                 continue
             if key not in keys:
                 problems.append(("errata", None, f"{', '.join(sorted(ids))} lists {table}:{key}, which is not a row"))
                 continue
-            note = frame["note"].iloc[keys[key]]
+            note = notes[keys[key]]
             marked = set(ERRATUM_MARKER.findall("" if pd.isna(note) else str(note)))
             for erratum in sorted(ids - marked):
                 problems.append((table, keys[key], f"note lacks [erratum {erratum}], which lists this row"))
         for key, position in keys.items():
-            note = frame["note"].iloc[position]
+            note = notes[position]
             for erratum in ERRATUM_MARKER.findall("" if pd.isna(note) else str(note)):
                 if erratum not in listed.get((table, key), set()):
                     problems.append((table, position, f"note cites [erratum {erratum}], which does not list this row"))

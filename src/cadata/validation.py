@@ -433,7 +433,7 @@ def covers_frictionless(resource: dict[str, Any], frame: pd.DataFrame, schemas: 
         categories = f.get("categories")
         if categories is not None and {c.get("value") if isinstance(c, dict) else c for c in categories} != set(field_enum(f) or []):
             return False  # categories cadata does not check against its values
-        if (f["type"] == "string" or field_enum(f) is not None) and frame[f["name"]].isin(missing).any():
+        if (f["type"] == "string" or field_enum(f) is not None) and any(isinstance(v, str) and v in missing for v in frame[f["name"]].tolist()):
             return False
     if not any(f.get("constraints", {}).get("required") for f in fields):
         return False

@@ -179,3 +179,13 @@ def test_the_unique_constraint_is_in_the_contract() -> None:
     doubled = pd.concat([units, units.iloc[[0]]], ignore_index=True)
     rules = {f.rule for f in validation.contract_failures("units", doubled)}
     assert "unique" in rules
+
+
+def test_frictionless_still_validates_the_descriptor_of_covered_resources(datasets_copy: Path) -> None:
+    """Rows covered by cadata's checks are not read again, but the descriptor is validated whole."""
+    descriptor = json.loads((datasets_copy / "datapackage.json").read_text(encoding="utf-8"))
+    descriptor["resources"][0]["mediatype"] = 5  # breaks the Data Package profile; cadata does not read it
+    (datasets_copy / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+    every = {str(r["name"]) for r in descriptor["resources"]}
+    errors = validation.frictionless_errors(datasets_copy / "datapackage.json", every)
+    assert len(errors) == 1 and "frictionless cannot validate the package" in errors[0] and "mediatype" in errors[0], errors

@@ -79,7 +79,7 @@ def test_diff_command_formats(capsys: pytest.CaptureFixture[str], tmp_path: Path
     assert list(frame.columns) == ["table", "change", "key", "column", "old", "new"]
     assert ((frame["key"] == "sabirov-5633-t6") & (frame["column"] == "value") & (frame["new"] == "28.935")).any()
     assert main(["diff", str(ZIP_010), "current", "--table", "kz_hotline_reports"]) == 0
-    assert "column renamed year: year -> year_start" in capsys.readouterr().out
+    assert "schema: column renamed: year -> year_start" in capsys.readouterr().out
     assert main(["diff", str(ZIP_010), "current", "--table", "no_such_table"]) == 2
     assert "no table 'no_such_table'" in capsys.readouterr().err
     assert main(["diff", "0.0.9", "current"]) == 1

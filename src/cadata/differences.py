@@ -110,7 +110,8 @@ class Diff:
                 if s["change"].startswith("table "):
                     continue
                 detail = f"{s['old']} -> {s['new']}" if s["old"] and s["new"] else (s["new"] or s["old"])
-                lines.append(f"  schema: {s['change']}" + (f" {s['column']}" if s["column"] else "") + (f": {detail}" if detail else ""))
+                named = s["column"] and not (s["change"] == "column renamed" and s["column"] == s["old"])
+                lines.append(f"  schema: {s['change']}" + (f" {s['column']}" if named else "") + (f": {detail}" if detail else ""))
             for r in _dicts(self.rows[self.rows["table"] == table]):
                 lines.append(f"  {r['change']}: {r['key']}")
             for c in _dicts(self.cells[self.cells["table"] == table]):

@@ -14,6 +14,7 @@ from cadata import loading
 def fresh_process(monkeypatch: pytest.MonkeyPatch) -> None:
     """As in a new process: no table loaded yet."""
     monkeypatch.setattr(loading, "_used", {})
+    monkeypatch.setattr(loading, "_used_releases", {})
 
 
 def test_nothing_loaded_cites_cadata_alone() -> None:
@@ -55,6 +56,24 @@ def test_the_papers_come_from_the_papers_table_and_agree_with_the_cards() -> Non
         assert f"@incollection{{{paper.paper_id}," in bibtex and f"pages     = {{{row['first_page']}--{row['last_page']}}}" in bibtex
         assert f"author    = {{{row['authors']}}}" in bibtex
     assert f"version = {{{cadata.__version__}}}" in bibtex and "fighter\\_estimates" in bibtex
+
+
+def test_a_table_of_an_earlier_release_is_cited_under_that_release(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the source checkout's committed releases/cadata-0.1.0.zip, unpacked into an empty cache
+    monkeypatch.setenv("CADATA_CACHE", str(tmp_path / "cache"))
+    monkeypatch.delenv("CADATA_RELEASES_URL", raising=False)
+    old = cadata.load("af_isil_presence", version="0.1.0")  # a table only 0.1.0 has
+    assert len(old) > 0
+    cadata.load("kz_hotline_reports")
+    lines = cadata.cite_used().splitlines()
+    assert lines[0].endswith(f"version {cadata.__version__} (2026-12-02). Tables used: kz_hotline_reports.")
+    assert lines[1] == ("cadata contributors. cadata: statistical tables on security in Central Asia, version 0.1.0 "
+                        "(2026-11-28). Tables used: af_isil_presence.")
+    assert [line.split(".")[0] for line in lines[2:]] == ["Shavkat Sabirov", "Bahtier Ergashev"]  # 0.1.0's card: Ergashev
+    bibtex = cadata.cite_used("bibtex")
+    assert "@misc{cadata_0_1_0," in bibtex and "version = {0.1.0}" in bibtex and "year    = {2026}" in bibtex
 
 
 def test_apa_and_an_unknown_format() -> None:

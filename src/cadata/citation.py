@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Literal
+from typing import Any, Literal
 
 from cadata import __version__
 from cadata.errors import InvalidArgumentError
@@ -92,45 +92,62 @@ def _volume_papers() -> dict[str, Paper]:
     }
 
 
-def _cadata_entry(style: Style, tables: list[str], title: str) -> str:
-    used = ", ".join(tables) if tables else "none loaded yet"
+def _cadata_entry(style: Style, tables: list[str], title: str, version: str = __version__, date: str = RELEASE_DATE,
+                  none: str = "none loaded yet") -> str:
+    used = ", ".join(tables) if tables else none
     if style == "bibtex":
+        key = "cadata" if version == __version__ else "cadata_" + version.replace(".", "_")
         return (
-            f"@misc{{cadata,\n"
+            f"@misc{{{key},\n"
             f"  author  = {{{{{CADATA_AUTHOR}}}}},\n"
             f"  title   = {{{_bibtex_escape(title)}}},\n"
-            f"  version = {{{__version__}}},\n"
-            f"  year    = {{{RELEASE_DATE[:4]}}},\n"
+            f"  version = {{{_bibtex_escape(version)}}},\n"
+            f"  year    = {{{date[:4]}}},\n"
             f"  note    = {{Tables used: {_bibtex_escape(used)}. Curated from {_bibtex_escape(VOLUME_TITLE)} ({_bibtex_escape(PUBLISHER)}, n.d.)}}\n"
             f"}}"
         )
     if style == "apa":
         return (
-            f"{CADATA_AUTHOR}. ({RELEASE_DATE[:4]}). {title} (Version {__version__}) [Data set]. Tables used: {used}."
+            f"{CADATA_AUTHOR}. ({date[:4]}). {title} (Version {version}) [Data set]. Tables used: {used}."
         )
     return (
-        f"{CADATA_AUTHOR}. {title}, version {__version__} ({RELEASE_DATE}). Tables used: {used}."
+        f"{CADATA_AUTHOR}. {title}, version {version} ({date}). Tables used: {used}."
     )
 
 
 def cite_used(format: Style = "plain") -> str:  # noqa: A002  (the name users pass)
     """How to cite what this process used: cadata's version and every source paper of every
     bundled table loaded so far (``load``, the typed loaders, every backend), each paper
-    once, in the volume's order. ``format`` is "plain", "bibtex" or "apa"."""
+    once, in the volume's order; tables loaded from an earlier release (``version=``) are
+    cited under that release's version and date. ``format`` is "plain", "bibtex" or "apa"."""
     if not isinstance(format, str) or format not in STYLES:
         raise InvalidArgumentError(f"unknown citation format {format!r}: use one of {', '.join(STYLES)}")
     from cadata import _catalog
-    from cadata.loading import used_tables
+    from cadata.loading import used_releases, used_tables
+
+    from cadata import releases
 
     tables = used_tables()
     title = str(_catalog.package().get("title") or "cadata")
     wanted: set[str] = set()
     for name in tables:
-        card = _catalog.resource(name).get("cadata_card", {})
-        wanted |= {str(p["paper_id"]) for p in card.get("papers", []) if isinstance(p, dict)}
+        wanted |= _paper_ids(_catalog.resource(name))
+    pinned: dict[str, list[str]] = {}  # tables loaded from earlier releases, by version
+    for version, name in used_releases():
+        pinned.setdefault(version, []).append(name)
+        wanted |= _paper_ids(_catalog.resource(name, releases.package_folder(version)))
+    entries = [_cadata_entry(format, tables, title, none="none of the bundled data" if pinned else "none loaded yet")]
+    entries += [_cadata_entry(format, names, title, version, str(releases.entry(version)["date"]))
+                for version, names in pinned.items()]
     papers = [p for pid, p in _volume_papers().items() if pid in wanted] if wanted else []
     if format == "bibtex":
-        return "\n\n".join([_cadata_entry(format, tables, title), *(_bibtex(p) for p in papers)])
+        return "\n\n".join([*entries, *(_bibtex(p) for p in papers)])
     if format == "apa":
-        return "\n".join([_cadata_entry(format, tables, title), *(_apa(p) for p in papers)])
-    return "\n".join([_cadata_entry(format, tables, title), *(p.citation for p in papers)])
+        return "\n".join([*entries, *(_apa(p) for p in papers)])
+    return "\n".join([*entries, *(p.citation for p in papers)])
+
+
+def _paper_ids(resource: dict[str, Any]) -> set[str]:
+    card = resource.get("cadata_card", {})
+    papers = card.get("papers", []) if isinstance(card, dict) else []
+    return {str(p["paper_id"]) for p in papers if isinstance(p, dict) and "paper_id" in p}

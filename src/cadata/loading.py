@@ -52,9 +52,18 @@ class _Entry:
 _used: dict[str, None] = {}
 
 
+#: The (version, table) pairs ``load(name, version=...)`` returned from an earlier release.
+_used_releases: dict[tuple[str, str], None] = {}
+
+
 def used_tables() -> list[str]:
     """The bundled tables loaded in this process so far, in the order first loaded."""
     return list(_used)
+
+
+def used_releases() -> list[tuple[str, str]]:
+    """The (version, table) pairs loaded from earlier releases so far, in the order first loaded."""
+    return list(_used_releases)
 
 
 _Key = tuple[str, Path, _catalog.StatKey, _catalog.StatKey]
@@ -149,6 +158,7 @@ def _load_version(name: str, backend: Backend, package: Package, version: str) -
                 CadataDeprecationWarning, stacklevel=3,
             )
             facts = load("facts", package=folder)
+            _used_releases.setdefault((version, "facts"), None)
             return facts[facts["fact_id"].isin([str(i) for i in entry["fact_ids"]])].reset_index(drop=True)
         from cadata.errors import UnknownDatasetError
         import difflib
@@ -160,7 +170,9 @@ def _load_version(name: str, backend: Backend, package: Package, version: str) -
             + (f"; did you mean {', '.join(close)}?" if close else "")
             + f" (its tables: cadata.list_datasets(cadata.releases.package_folder({version!r})), or `cadata diff {version} current`)"
         )
-    return load(name, backend, package=folder)
+    table = load(name, backend, package=folder)
+    _used_releases.setdefault((version, str(name)), None)
+    return table
 
 
 def load_any(name: str) -> pd.DataFrame:

@@ -13,6 +13,7 @@ import json
 import os
 import shutil
 import tempfile
+import time
 import zipfile
 from pathlib import Path
 from typing import Any, Literal
@@ -34,6 +35,24 @@ def created() -> str:
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     moment = dt.datetime.fromtimestamp(int(epoch), dt.UTC) if epoch else dt.datetime.now(dt.UTC)
     return moment.replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def _epoch(moment: str) -> int:
+    """``created`` (ISO 8601, UTC) as seconds since 1970."""
+    return int(dt.datetime.fromisoformat(moment.replace("Z", "+00:00")).timestamp())
+
+
+def zip_folder(folder: Path, out: Path, epoch: int) -> None:
+    """Zip every file of ``folder`` into ``out``, deterministically: sorted names, each dated
+    ``epoch`` (UTC, seconds), the same permissions and compression, no extra fields."""
+    stamp = time.gmtime(max(epoch, 315532800))[:6]  # a zip cannot date before 1980
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for file in sorted(p for p in folder.iterdir() if p.is_file()):
+            info = zipfile.ZipInfo(file.name, date_time=stamp)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            info.create_system = 3
+            archive.writestr(info, file.read_bytes(), compresslevel=9)
 
 
 def _csv_bytes(name: str) -> bytes:
@@ -334,9 +353,8 @@ def export(out: Path, fmt: Format = "parquet", as_zip: bool = False, force: bool
         write_package(staging / "package", fmt, stata)
         if as_zip:
             temp_zip = staging / "package.zip"
-            with zipfile.ZipFile(temp_zip, "w", zipfile.ZIP_DEFLATED) as archive:
-                for file in sorted((staging / "package").iterdir()):
-                    archive.write(file, file.name)
+            descriptor = json.loads((staging / "package" / "datapackage.json").read_text(encoding="utf-8"))
+            zip_folder(staging / "package", temp_zip, _epoch(str(descriptor["created"])))
             if not force:  # refuse, never overwrite, a file that appeared meanwhile
                 try:
                     os.link(temp_zip, target)

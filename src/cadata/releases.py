@@ -19,7 +19,6 @@ import hashlib
 import json
 import re
 import time
-import zipfile
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -231,19 +230,6 @@ def previous(version: str) -> dict[str, Any] | None:
 # --- writing a release zip ---------------------------------------------------------------
 
 
-def zip_folder(folder: Path, out: Path, epoch: int) -> None:
-    """Zip every file of ``folder`` into ``out``, deterministically: sorted names, each dated
-    ``epoch`` (UTC, seconds), the same permissions and compression, no extra fields."""
-    stamp = time.gmtime(max(epoch, 315532800))[:6]  # a zip cannot date before 1980
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        for file in sorted(p for p in folder.iterdir() if p.is_file()):
-            info = zipfile.ZipInfo(file.name, date_time=stamp)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            info.create_system = 3
-            archive.writestr(info, file.read_bytes(), compresslevel=9)
-
-
 def release_epoch() -> int:
     """The release's time as $SOURCE_DATE_EPOCH would give it: the release date (00:00 UTC)."""
     import calendar
@@ -264,23 +250,16 @@ def build_zip(out: Path, fmt: str = "all") -> Path:
     import shutil
     import tempfile
 
-    from cadata.export import Format, write_package
+    from cadata.export import Format, write_package, zip_folder
 
-    epoch = release_epoch()
     formats: dict[str, Format] = {"parquet": "parquet", "csv": "csv", "both": "both", "all": "all"}
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".cadata-release-", dir=out.parent))
-    saved = os.environ.get("SOURCE_DATE_EPOCH")
-    os.environ["SOURCE_DATE_EPOCH"] = str(epoch)
     try:
         write_package(staging / "package", formats[fmt])
-        zip_folder(staging / "package", staging / out.name, epoch)
+        zip_folder(staging / "package", staging / out.name, release_epoch())
         os.replace(staging / out.name, out)
     finally:
-        if saved is None:
-            os.environ.pop("SOURCE_DATE_EPOCH", None)
-        else:
-            os.environ["SOURCE_DATE_EPOCH"] = saved
         shutil.rmtree(staging, ignore_errors=True)
     return out
 

@@ -6,7 +6,7 @@
 Checks the tag out into a temporary git worktree, exports its bundled package (Parquet, as
 that version's ``cadata export`` wrote it) with that version's own code and this venv's
 libraries, dated by the tagged commit ($SOURCE_DATE_EPOCH), and zips it with
-``cadata.releases.zip_folder`` (sorted members, fixed dates). The Parquet files are copied
+``cadata.export.zip_folder`` (sorted members, fixed dates). The Parquet files are copied
 byte for byte from the tag, so the zip does not depend on the libraries installed.
 """
 
@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def main(tag: str, out: Path) -> None:
-    from cadata.releases import zip_folder
+    from cadata.export import zip_folder
 
     epoch = subprocess.check_output(["git", "show", "-s", "--format=%ct", f"{tag}^{{commit}}"], cwd=ROOT, text=True).strip()
     with tempfile.TemporaryDirectory() as temp:
